@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { commaList, flag, LOG_LEVELS, port, positiveInt, redisUrl } from './env-fields.js';
+
+/** Variables every process reads. */
+const commonShape = {
+  REDIS_URL: redisUrl,
+  /** Prefix of every Redis key and channel notify uses, so several deployments can share a Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ . -').default('notify'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+  /** Interface the HTTP listeners bind to. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+};
+
+/** Variables of the store, read by every process that opens it. */
+const storeShape = {
+  STORE: z.enum(['sqlite', 'mongo'], { error: 'must be sqlite or mongo' }).default('sqlite'),
+  SQLITE_PATH: z.string().min(1).default('./data/notify.db'),
+  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\/.+/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
+  MONGO_DB: z.string().min(1).default('notify'),
+  MONGO_POOL_SIZE: positiveInt(20, 1000),
+  /** How long a MongoDB operation may wait for a server before it fails (ms). */
+  MONGO_TIMEOUT_MS: positiveInt(2000, 60_000),
+  RETENTION: z.enum(['capped', 'ttl'], { error: 'must be capped or ttl' }).default('capped'),
+  /** Message cap in documents (SQLite: rows). SQLite default 1,000,000; MongoDB: none unless set. */
+  MESSAGES_CAP_DOCS: positiveInt(1_000_000).optional(),
+  MESSAGES_CAP_BYTES: positiveInt(1024 ** 3),
+  MESSAGES_TTL_DAYS: positiveInt(90, 36_500),
+};
+
+const requireMongoUrl = (env: { STORE: string; MONGO_URL?: string | undefined }, ctx: z.RefinementCtx) => {
+  if (env.STORE === 'mongo' && !env.MONGO_URL) {
+    ctx.addIssue({ code: 'custom', path: ['MONGO_URL'], message: 'is required when STORE=mongo' });
+  }
+};
+
+export const ApiConfigSchema = z
+  .object({
+    ...commonShape,
+    ...storeShape,
+    API_PORT: port(2121),
+    API_KEYS: commaList.pipe(
+      z.array(z.string().min(16, 'each key must be at least 16 characters')).min(1, 'needs at least one key'),
+    ),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    BULL_BOARD_USER: z.string().min(1).default('admin'),
+    BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
+    /** Request bodies over this many bytes are refused with 413. */
+    BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+    /** How long an enqueue or a Redis read may take before the api answers 503 (ms). */
+    UNAVAILABLE_AFTER_MS: positiveInt(2000, 60_000),
+  })
+  .superRefine(requireMongoUrl);
+
+export const WorkerConfigSchema = z
+  .object({
+    ...commonShape,
+    ...storeShape,
+    WORKER_HTTP_PORT: port(2122),
+    WORKER_CONCURRENCY: positiveInt(50, 1000),
+    /** How long a job's lock lasts; a killed worker's jobs are taken over after about this long (ms). */
+    WORKER_LOCK_DURATION_MS: positiveInt(30_000),
+  })
+  .superRefine(requireMongoUrl);
+
+export const GatewayConfigSchema = z
+  .object({
+    ...commonShape,
+    ...storeShape,
+    GATEWAY_PORT: port(2120),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
+    REPLAY_LIMIT: z.coerce.number().int().min(0).max(500).default(50),
+    ALLOW_UNSIGNED_LOGIN: flag(false),
+    /** A socket that has not logged in within this many ms is disconnected. */
+    LOGIN_TIMEOUT_MS: positiveInt(10_000),
+    /** A crashed gateway's users stop counting as online after this many ms. */
+    PRESENCE_TTL_MS: positiveInt(30_000),
+    /** Origins allowed to open sockets (CORS), comma-separated; `*` for any. */
+    CORS_ORIGINS: commaList.default(['*']),
+    /** Largest socket message a client may send, in bytes. */
+    SOCKET_MAX_BYTES: positiveInt(100_000),
+  })
+  .superRefine(requireMongoUrl);
+
+export type ApiConfig = Readonly<z.infer<typeof ApiConfigSchema>>;
+export type WorkerConfig = Readonly<z.infer<typeof WorkerConfigSchema>>;
+export type GatewayConfig = Readonly<z.infer<typeof GatewayConfigSchema>>;
+/** The store part of any app's config. */
+export type StoreConfig = Pick<
+  ApiConfig,
+  | 'STORE'
+  | 'SQLITE_PATH'
+  | 'MONGO_URL'
+  | 'MONGO_DB'
+  | 'MONGO_POOL_SIZE'
+  | 'MONGO_TIMEOUT_MS'
+  | 'RETENTION'
+  | 'MESSAGES_CAP_DOCS'
+  | 'MESSAGES_CAP_BYTES'
+  | 'MESSAGES_TTL_DAYS'
+>;

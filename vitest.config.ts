@@ -1,0 +1,48 @@
+import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+// Tests import the libs' TypeScript sources, so unit tests need no build; e2e tests spawn the built apps.
+const libAliases = Object.fromEntries(
+  readdirSync(`${root}libs`).map((lib) => [`@notify/${lib}`, `${root}libs/${lib}/src/index.ts`]),
+);
+
+export default defineConfig({
+  resolve: { alias: libAliases },
+  test: {
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{apps,libs}/*/src/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['{apps,libs}/*/{src,test}/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['libs/testing/src/redis-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.e2e.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});
