@@ -27,8 +27,12 @@ export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 /** Every problem of a failed zod parse, as `{path, message}` with dotted paths. */
 export function toIssues(error: z.ZodError): Issue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = issue.path.map(String).join('.');
+    // One issue per unknown field, named by its own path, so a typo like `receiverId` is easy to spot.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ path: path ? `${path}.${key}` : key, message: 'is not a known field' }));
+    }
+    return [{ path, message: issue.message }];
+  });
 }

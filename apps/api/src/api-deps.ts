@@ -1,0 +1,21 @@
+import type { Redis } from 'ioredis';
+import type { ApiConfig } from '@notify/config';
+import type { BusPublisher } from '@notify/bus';
+import type { Logger, ReadinessCheck, Registry } from '@notify/observability';
+import type { NotificationStore } from '@notify/store';
+import type { NotificationQueue } from './queue/notification-queue.js';
+import type { IdempotencyKeys } from './idempotency/idempotency-keys.js';
+
+/** Everything the api's routes need, built once in `main.ts` (and by tests). */
+export interface ApiDeps {
+  config: ApiConfig;
+  logger: Logger;
+  /** Fail-fast connection: idempotency keys, presence reads, the queue, the bus. */
+  redis: Redis;
+  store: NotificationStore;
+  queue: NotificationQueue;
+  bus: BusPublisher;
+  idempotency: IdempotencyKeys;
+  metrics: Registry;
+  readiness: ReadinessCheck[];
+}

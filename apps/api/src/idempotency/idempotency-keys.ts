@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { IdempotencyConflictError, InvalidInputError } from '../errors/http-errors.js';
+import { withDeadline } from '../errors/with-deadline.js';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+export interface IdempotencyOptions {
+  prefix: string;
+  /** How long a key is remembered (s). Default one day. */
+  ttlSeconds?: number;
+  /** A Redis call that takes longer fails with 503 (ms). */
+  timeoutMs: number;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * `Idempotency-Key` support: the first request with a key stores what it was answered; a retry with
+ * the same key (and the same body) gets the same answer, and a different body gets 409.
+ */
+export class IdempotencyKeys {
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: IdempotencyOptions,
+  ) {}
+
+  /**
+   * Returns `fresh()` for a new key (or no key), else what the first request with this key got.
+   * `scope` separates producers (the API key), `body` is what the request asked for.
+   */
+  async claim<T>(scope: string, key: string | undefined, body: unknown, fresh: () => T): Promise<T> {
+    if (key === undefined) return fresh();
+    if (!KEY_PATTERN.test(key)) {
+      throw new InvalidInputError([{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
+    }
+    const redisKey = `${this.options.prefix}:idempotency:${scope}:${sha256(key)}`;
+    const fingerprint = sha256(JSON.stringify(body));
+    const answer = fresh();
+    const ttl = this.options.ttlSeconds ?? 86_400;
+    const stored = JSON.stringify({ fingerprint, answer });
+    const claimed = await withDeadline(this.redis.set(redisKey, stored, 'EX', ttl, 'NX'), this.options.timeoutMs, 'Redis');
+    if (claimed === 'OK') return answer;
+    const previous = await withDeadline(this.redis.get(redisKey), this.options.timeoutMs, 'Redis');
+    // The key expired between SET and GET: this request is the first after all.
+    if (previous === null) return this.claim(scope, key, body, fresh);
+    const parsed = JSON.parse(previous) as { fingerprint: string; answer: T };
+    if (parsed.fingerprint !== fingerprint) throw new IdempotencyConflictError();
+    return parsed.answer;
+  }
+}

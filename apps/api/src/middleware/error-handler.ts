@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { ErrorCode, toIssues, type ApiErrorBody } from '@notify/contracts';
+import type { Logger } from '@notify/observability';
+import { HttpError } from '../errors/http-errors.js';
+import { isOutage } from '../errors/is-outage.js';
+
+interface BodyParserError extends Error {
+  type?: string;
+  status?: number;
+}
+
+/** The api's one error middleware: every failure becomes the SPEC's error body. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const [status, body] = toResponse(error, logger, `${req.method} ${req.path}`);
+    res.status(status).json(body);
+  };
+}
+
+function toResponse(error: unknown, logger: Logger, where: string): [number, ApiErrorBody] {
+  if (error instanceof ZodError) {
+    return [400, { error: { code: ErrorCode.invalidInput, message: 'the request is invalid; see issues', issues: toIssues(error) } }];
+  }
+  if (error instanceof HttpError) {
+    const body: ApiErrorBody = { error: { code: error.code, message: error.message } };
+    if (error.issues) body.error.issues = error.issues;
+    if (error.status >= 500) logger.warn({ where, err: error }, error.message);
+    return [error.status, body];
+  }
+  const parserError = error as BodyParserError;
+  if (parserError.type === 'entity.too.large') {
+    return [413, { error: { code: ErrorCode.payloadTooLarge, message: 'the body is over the size limit (256 KiB)' } }];
+  }
+  if (parserError.type === 'entity.parse.failed') {
+    const issue = { path: '(body)', message: `not valid JSON: ${parserError.message}` };
+    return [400, { error: { code: ErrorCode.invalidInput, message: 'the body is not valid JSON', issues: [issue] } }];
+  }
+  if (parserError.type?.endsWith('.unsupported') || parserError.status === 400 || parserError.status === 415) {
+    const issue = { path: '(body)', message: parserError.message };
+    return [400, { error: { code: ErrorCode.invalidInput, message: 'the body cannot be read', issues: [issue] } }];
+  }
+  if (isOutage(error)) {
+    logger.warn({ where, err: error }, 'dependency unavailable');
+    return [503, { error: { code: ErrorCode.unavailable, message: 'Redis or the store is unreachable; retry later' } }];
+  }
+  const errorId = randomUUID();
+  logger.error({ where, errorId, err: error }, 'unexpected error');
+  return [500, { error: { code: ErrorCode.internal, message: `internal error ${errorId}` } }];
+}

@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import { IdentifierInput, PageQuery } from '@notify/contracts';
+import { readOnline } from '@notify/presence';
+import { parseInput } from '../../middleware/parse-input.js';
+import { withDeadline } from '../../errors/with-deadline.js';
+import type { ApiDeps } from '../../api-deps.js';
+import { toPage } from '../to-page.js';
+
+/** A company's activity feed and who of it is online. */
+export function companiesRouter(deps: ApiDeps): Router {
+  const router = Router();
+  const companyOf = (value: unknown) => parseInput(IdentifierInput, value, 'companyID');
+
+  router.get('/:companyID/dynamics', async (req, res) => {
+    const companyID = companyOf(req.params.companyID);
+    const query = parseInput(PageQuery, req.query, 'query');
+    res.json(await toPage(query.limit, (limit) => deps.store.listCompanyDynamics({ ...query, companyID, limit })));
+  });
+
+  router.get('/:companyID/online', async (req, res) => {
+    const companyID = companyOf(req.params.companyID);
+    const online = readOnline(deps.redis, deps.config.REDIS_PREFIX, companyID);
+    res.json(await withDeadline(online, deps.config.UNAVAILABLE_AFTER_MS, 'Redis'));
+  });
+
+  return router;
+}

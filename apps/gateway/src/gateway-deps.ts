@@ -1,0 +1,15 @@
+import type { GatewayConfig } from '@notify/config';
+import type { BusPublisher } from '@notify/bus';
+import type { Logger } from '@notify/observability';
+import type { PresenceTracker } from '@notify/presence';
+import type { NotificationStore } from '@notify/store';
+
+/** What the gateway's handlers need, built once in `main.ts`. */
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  store: NotificationStore;
+  /** Publishes `messages.read` when a page marks messages read. */
+  bus: BusPublisher;
+  presence: PresenceTracker;
+}

@@ -1,0 +1,16 @@
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '@notify/contracts';
+import type { BrowserIdentity } from '@notify/auth';
+
+/** What the gateway keeps on each socket. */
+export interface SocketData {
+  /** Set once the socket has authenticated (handshake token or `login`); never changes after. */
+  identity?: BrowserIdentity;
+  /** Replay only unread messages newer than this id. */
+  since?: string;
+  /** A `login` is being checked; a second one is refused meanwhile. */
+  loggingIn?: boolean;
+}
+
+export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type GatewaySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

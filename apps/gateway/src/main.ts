@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import { loadConfigOrExit, loadGatewayConfig } from '@notify/config';
+import { createLogger, createMetricsRegistry, logConnectionErrors, shutdownOnSignal } from '@notify/observability';
+import { createRedisConnection } from '@notify/redis';
+import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { PresenceTracker } from '@notify/presence';
+import { createStore } from '@notify/store';
+import { createGateway } from './create-gateway.js';
+import { emitBusEvent } from './bus-bridge.js';
+
+const config = loadConfigOrExit(loadGatewayConfig, 'gateway');
+const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
+const prefix = config.REDIS_PREFIX;
+const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+if (config.ALLOW_UNSIGNED_LOGIN) {
+  logger.warn('ALLOW_UNSIGNED_LOGIN is on: any page can log in as any user without a token. Development and migration only.');
+}
+
+const redis = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway` });
+const subscriberConnection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
+logConnectionErrors(logger, 'redis', redis);
+logConnectionErrors(logger, 'redis (subscriber)', subscriberConnection);
+const store = await createStore(config);
+const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
+presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
+
+const { http, io } = createGateway(
+  { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) },
+  {
+    registry: createMetricsRegistry('gateway'),
+    readiness: [
+      { name: 'redis', check: () => redis.ping() },
+      { name: 'store', check: () => store.ping() },
+    ],
+  },
+);
+
+const subscriber = new BusSubscriber(subscriberConnection, { prefix });
+subscriber.on('envelope', (envelope) => emitBusEvent(io, envelope));
+subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
+await subscriber.start();
+presence.start();
+
+http.listen(config.GATEWAY_PORT, config.HOST, () => {
+  logger.info({ port: (http.address() as AddressInfo).port, gatewayId }, 'ready');
+});
+shutdownOnSignal(logger, async () => {
+  await subscriber.stop();
+  await io.close();
+  await presence.stop();
+  await store.close();
+  redis.disconnect();
+  subscriberConnection.disconnect();
+});

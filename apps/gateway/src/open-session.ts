@@ -1,0 +1,43 @@
+import { companyRoom, ServerEvent, userRoom } from '@notify/contracts';
+import type { BrowserIdentity } from '@notify/auth';
+import type { GatewayDeps } from './gateway-deps.js';
+import type { GatewaySocket } from './gateway-types.js';
+
+/**
+ * A page has proven who it is: join its own two rooms, count it online, replay its newest unread
+ * messages (oldest first, `replayed: true`), then send `unread_count` and `update_online_count`.
+ * Rooms are joined before the replay is read, so a message stored meanwhile arrives live or in the
+ * replay, possibly both (pages de-duplicate by id).
+ */
+export async function openSession(deps: GatewayDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
+  const { uid, companyID } = identity;
+  socket.data.identity = identity;
+  if (socket.disconnected) return;
+  socket.join([userRoom(uid), companyRoom(companyID)]);
+
+  // Registered before the join is sent, so a page that leaves mid-login never stays counted.
+  const online = deps.presence.join(companyID, uid);
+  socket.once('disconnect', () => {
+    void online.finally(() => deps.presence.leave(companyID, uid)).catch((error: unknown) => {
+      deps.logger.warn({ err: error, uid, companyID }, 'presence: leave failed');
+    });
+  });
+
+  const limit = deps.config.REPLAY_LIMIT;
+  const unread = limit > 0
+    ? await deps.store.listMessages({ receiverID: uid, unread: true, limit, after: socket.data.since })
+    : [];
+  for (const message of unread.reverse()) socket.emit(ServerEvent.newMessage, { ...message, replayed: true });
+  socket.emit(ServerEvent.unreadCount, await deps.store.unreadCount(uid));
+  socket.emit(ServerEvent.updateOnlineCount, await online);
+}
+
+/** {@link openSession}, and when the store or Redis fails meanwhile, log and drop the socket so the page reconnects. */
+export async function startSession(deps: GatewayDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
+  try {
+    await openSession(deps, socket, identity);
+  } catch (error) {
+    deps.logger.warn({ err: error, uid: identity.uid }, 'could not open the session; disconnecting the page');
+    socket.disconnect(true);
+  }
+}

@@ -1,0 +1,43 @@
+import { UnrecoverableError, type Job } from 'bullmq';
+import { BusType, DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
+import type { BusPublisher } from '@notify/bus';
+import type { NotificationStore } from '@notify/store';
+
+export interface ProcessorDeps {
+  store: NotificationStore;
+  bus: BusPublisher;
+}
+
+/**
+ * Handles one job: store the record, then publish it (stored before published, so a page either
+ * gets it live or on its next login). A retry stores nothing twice (the record id is the store's
+ * key) and publishes again: delivery to open pages is at-least-once.
+ */
+export function createNotificationProcessor({ store, bus }: ProcessorDeps) {
+  return async (job: Job<unknown>): Promise<void> => {
+    switch (job.name) {
+      case JobName.message: {
+        const { message } = parseJob(MessageJobData, job);
+        await store.insertMessages([message]);
+        const unread = await store.unreadCount(message.receiverID);
+        await bus.publish(BusType.messageStored, { message, unread });
+        return;
+      }
+      case JobName.dynamic: {
+        const { dynamic } = parseJob(DynamicJobData, job);
+        await store.insertDynamics([dynamic]);
+        await bus.publish(BusType.dynamicStored, { dynamic });
+        return;
+      }
+      default:
+        throw new UnrecoverableError(`unknown job name "${job.name}"`);
+    }
+  };
+}
+
+/** Job data is parsed, not trusted; a malformed job fails at once (no retries) and stays for inspection. */
+function parseJob<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: Error } }, job: Job<unknown>): T {
+  const result = schema.safeParse(job.data);
+  if (!result.success) throw new UnrecoverableError(`malformed ${job.name} job: ${result.error.message}`);
+  return result.data;
+}

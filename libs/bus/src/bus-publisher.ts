@@ -1,0 +1,29 @@
+import { busChannel, type BusEnvelope } from '@notify/contracts';
+import type { Redis } from 'ioredis';
+
+type Payload<T extends BusEnvelope['type']> = Extract<BusEnvelope, { type: T }>['payload'];
+
+export interface BusOptions {
+  /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events`. */
+  prefix: string;
+  /** Names the sending process in every envelope, e.g. `worker:4711`. */
+  origin: string;
+}
+
+/** Publishes typed envelopes `{type, origin, payload}` on the bus channel. */
+export class BusPublisher {
+  private readonly channel: string;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly options: BusOptions,
+  ) {
+    this.channel = busChannel(options.prefix);
+  }
+
+  /** Publishes one event; resolves with how many subscribers (gateways, api processes) received it. */
+  publish<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): Promise<number> {
+    const envelope = { type, origin: this.options.origin, payload };
+    return this.redis.publish(this.channel, JSON.stringify(envelope));
+  }
+}

@@ -1,0 +1,2 @@
+export * from './bus-publisher.js';
+export * from './bus-subscriber.js';

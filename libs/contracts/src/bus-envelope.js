@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { Identifier } from './identifier.js';
+import { Message } from './message.js';
+import { Dynamic } from './dynamic.js';
+import { UnreadCount } from './unread-count.js';
+import { ReadSelector } from './read-selector.js';
+/** Bus message types: what happened, for the gateways to tell the pages. */
+export const BusType = {
+    messageStored: 'message.stored',
+    dynamicStored: 'dynamic.stored',
+    messagesRead: 'messages.read',
+    presenceChanged: 'presence.changed',
+};
+const envelope = (type, payload) => z.object({ type: z.literal(type), origin: z.string(), payload });
+/** Every message on the bus: `{type, origin, payload}`. `origin` names the sending process. */
+export const BusEnvelope = z.discriminatedUnion('type', [
+    envelope(BusType.messageStored, z.object({ message: Message, unread: UnreadCount })),
+    envelope(BusType.dynamicStored, z.object({ dynamic: Dynamic })),
+    envelope(BusType.messagesRead, z.object({ uid: Identifier, selector: ReadSelector, unread: UnreadCount })),
+    envelope(BusType.presenceChanged, z.object({ companyID: Identifier, count: z.int().nonnegative() })),
+]);

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+import { Identifier, IdentifierInput } from './identifier.js';
+import { RecordId } from './record-id.js';
+import { DateInput } from './date-input.js';
+/** 1 system notice, 2 admin notice, 3 operation notice. */
+export const MESSAGE_TYPE_IDS = [1, 2, 3];
+export const MessageTypeId = z.union(MESSAGE_TYPE_IDS.map((id) => z.literal(id)), {
+    error: 'must be 1 (system notice), 2 (admin notice) or 3 (operation notice)',
+});
+export const TITLE_MAX = 200;
+export const CONTENT_MAX = 10_000;
+export const RECEIVERS_MAX = 1000;
+const optionalText = (max) => z.string().max(max).optional();
+/** Fields a producer sends for a message, shared by the single and the many-receiver forms. */
+const messageInputFields = {
+    companyID: IdentifierInput,
+    senderID: IdentifierInput.optional(),
+    sender: optionalText(200),
+    portrait: optionalText(2048),
+    typeID: MessageTypeId,
+    title: z.string().min(1).max(TITLE_MAX),
+    content: z.string().max(CONTENT_MAX),
+    url: optionalText(2048),
+    date: DateInput.optional(),
+};
+/** Body of `POST /v1/messages`: exactly one of `receiverID` or `receiverIDs`. */
+export const SendMessageBody = z
+    .strictObject({
+    ...messageInputFields,
+    receiverID: IdentifierInput.optional(),
+    receiverIDs: z.array(IdentifierInput).min(1).max(RECEIVERS_MAX).optional(),
+})
+    .check((ctx) => {
+    const { receiverID, receiverIDs } = ctx.value;
+    if ((receiverID === undefined) === (receiverIDs === undefined)) {
+        ctx.issues.push({
+            code: 'custom',
+            input: ctx.value,
+            path: ['receiverID'],
+            message: 'exactly one of receiverID or receiverIDs is required',
+        });
+    }
+});
+/** A stored message, as the store returns it and as pages receive it. */
+export const Message = z.object({
+    id: RecordId,
+    companyID: Identifier,
+    receiverID: Identifier,
+    senderID: Identifier.optional(),
+    sender: z.string().optional(),
+    portrait: z.string().optional(),
+    typeID: MessageTypeId,
+    title: z.string(),
+    content: z.string(),
+    url: z.string().optional(),
+    date: z.iso.datetime(),
+    isRead: z.boolean(),
+    readAt: z.iso.datetime().optional(),
+});
+/** `new_msg` payload: a message, flagged when it is replayed at login. */
+export const NewMessageEvent = Message.extend({ replayed: z.literal(true).optional() });
+export const SendMessageResponse = z.object({ ids: z.array(RecordId), status: z.literal('queued') });

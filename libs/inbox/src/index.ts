@@ -1,0 +1,1 @@
+export * from './mark-messages-read.js';

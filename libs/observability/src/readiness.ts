@@ -1,0 +1,32 @@
+/** A named dependency whose reachability `/readyz` reports (Redis, the store…). */
+export interface ReadinessCheck {
+  name: string;
+  /** Resolves when the dependency answers; rejects (or takes too long) when it does not. */
+  check: () => Promise<unknown>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, 'ok' | string>;
+}
+
+/** Runs every check in parallel, each bounded by `timeoutMs` (default 2 s), never hanging. */
+export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async ({ name, check }) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      });
+      try {
+        await Promise.race([check(), timeout]);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        return [name, error instanceof Error ? error.message : String(error)] as const;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ready: results.every(([, status]) => status === 'ok'), checks: Object.fromEntries(results) };
+}
