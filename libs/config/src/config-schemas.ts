@@ -23,7 +23,7 @@ const storeShape = {
   MONGO_TIMEOUT_MS: positiveInt(2000, 60_000),
   RETENTION: z.enum(['capped', 'ttl'], { error: 'must be capped or ttl' }).default('capped'),
   /** Message cap in documents (SQLite: rows). SQLite default 1,000,000; MongoDB: none unless set. */
-  MESSAGES_CAP_DOCS: positiveInt(1_000_000).optional(),
+  MESSAGES_CAP_DOCS: z.coerce.number().int().min(1).optional(),
   MESSAGES_CAP_BYTES: positiveInt(1024 ** 3),
   MESSAGES_TTL_DAYS: positiveInt(90, 36_500),
 };

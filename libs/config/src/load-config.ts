@@ -10,7 +10,8 @@ function parseEnv<S extends z.ZodType>(schema: S, env: Env): Readonly<z.infer<S>
   if (!result.success) {
     const [first] = result.error.issues;
     const variable = String(first?.path[0] ?? 'environment');
-    const problem = first?.code === 'invalid_type' && first.input === undefined ? 'is required' : first?.message;
+    // Cross-field rules (custom issues) say themselves why a missing variable is needed.
+    const problem = first?.code !== 'custom' && env[variable] === undefined ? 'is required' : first?.message;
     throw new ConfigError(variable, problem ?? 'is invalid');
   }
   return Object.freeze(result.data);

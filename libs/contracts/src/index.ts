@@ -1,3 +1,4 @@
+export * from './error-messages.js';
 export * from './identifier.js';
 export * from './record-id.js';
 export * from './date-input.js';

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { Identifier, IdentifierInput } from './identifier.js';
 import { RecordId } from './record-id.js';
 import { DateInput } from './date-input.js';
+import { unlessMissing } from './error-messages.js';
 
 /** 1 system notice, 2 admin notice, 3 operation notice. */
 export const MESSAGE_TYPE_IDS = [1, 2, 3] as const;
 export const MessageTypeId = z.union(MESSAGE_TYPE_IDS.map((id) => z.literal(id)), {
-  error: 'must be 1 (system notice), 2 (admin notice) or 3 (operation notice)',
+  error: unlessMissing('must be 1 (system notice), 2 (admin notice) or 3 (operation notice)'),
 });
 export type MessageTypeId = z.infer<typeof MessageTypeId>;
 
@@ -36,16 +37,11 @@ export const SendMessageBody = z
     receiverID: IdentifierInput.optional(),
     receiverIDs: z.array(IdentifierInput).min(1).max(RECEIVERS_MAX).optional(),
   })
-  .check((ctx) => {
-    const { receiverID, receiverIDs } = ctx.value;
-    if ((receiverID === undefined) === (receiverIDs === undefined)) {
-      ctx.issues.push({
-        code: 'custom',
-        input: ctx.value,
-        path: ['receiverID'],
-        message: 'exactly one of receiverID or receiverIDs is required',
-      });
-    }
+  .refine((body) => (body.receiverID === undefined) !== (body.receiverIDs === undefined), {
+    path: ['receiverID'],
+    message: 'exactly one of receiverID or receiverIDs is required',
+    // Checked even when other fields are invalid, so the 400 lists this problem with the rest.
+    when: (payload) => typeof payload.value === 'object' && payload.value !== null,
   });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { RecordId } from './record-id.js';
 import { MessageTypeId } from './message.js';
+import { unlessMissing } from './error-messages.js';
 
 export const READ_IDS_MAX = 1000;
 
@@ -11,7 +12,7 @@ export const ReadSelector = z.union(
     z.strictObject({ typeID: MessageTypeId }),
     z.strictObject({ all: z.literal(true) }),
   ],
-  { error: 'must be {"ids": [...]} (1-1000 ids), {"typeID": 1|2|3} or {"all": true}' },
+  { error: unlessMissing('must be {"ids": [...]} (1-1000 ids), {"typeID": 1|2|3} or {"all": true}') },
 );
 export type ReadSelector = z.infer<typeof ReadSelector>;
 

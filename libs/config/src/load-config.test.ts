@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { loadApiConfig, loadGatewayConfig, loadWorkerConfig } from './load-config.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const API_KEY = 'test-api-key-0123456789';
+const JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123';
+
+/** The least each app needs; everything else has a default. */
+const minimal = {
+  api: { REDIS_URL, API_KEYS: API_KEY, JWT_SECRET },
+  worker: { REDIS_URL },
+  gateway: { REDIS_URL, JWT_SECRET },
+};
+
+/** The ConfigError `load` throws; fails the test when it does not throw one. */
+function configError(load: () => unknown): ConfigError {
+  try {
+    load();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loading configuration', () => {
+  describe('defaults', () => {
+    it('listens on 2121 (api), 2122 (worker) and 2120 (gateway) on every interface', () => {
+      expect(loadApiConfig(minimal.api)).toMatchObject({ API_PORT: 2121, HOST: '0.0.0.0' });
+      expect(loadWorkerConfig(minimal.worker)).toMatchObject({ WORKER_HTTP_PORT: 2122, HOST: '0.0.0.0' });
+      expect(loadGatewayConfig(minimal.gateway)).toMatchObject({ GATEWAY_PORT: 2120, HOST: '0.0.0.0' });
+    });
+
+    it('replays 50 unread messages and refuses unsigned logins', () => {
+      expect(loadGatewayConfig(minimal.gateway)).toMatchObject({ REPLAY_LIMIT: 50, ALLOW_UNSIGNED_LOGIN: false });
+    });
+
+    it('stores in SQLite under ./data with capped MongoDB retention as the fallback settings', () => {
+      for (const config of [loadApiConfig(minimal.api), loadWorkerConfig(minimal.worker), loadGatewayConfig(minimal.gateway)]) {
+        expect(config).toMatchObject({
+          STORE: 'sqlite',
+          SQLITE_PATH: './data/notify.db',
+          MONGO_DB: 'notify',
+          MONGO_POOL_SIZE: 20,
+          MONGO_TIMEOUT_MS: 2000,
+          RETENTION: 'capped',
+          MESSAGES_CAP_BYTES: 1024 ** 3,
+          MESSAGES_TTL_DAYS: 90,
+          REDIS_PREFIX: 'notify',
+          LOG_LEVEL: 'info',
+        });
+        expect(config.MONGO_URL).toBeUndefined();
+      }
+    });
+
+    it('converts numbers and lists from their environment strings', () => {
+      const config = loadApiConfig({ ...minimal.api, API_PORT: '8080', API_KEYS: ` ${API_KEY} ,second-key-0123456789,` });
+      expect(config.API_PORT).toBe(8080);
+      expect(config.API_KEYS).toEqual([API_KEY, 'second-key-0123456789']);
+    });
+  });
+
+  describe('bad or missing values stop the process with one line naming the variable', () => {
+    it('names STORE when it is neither sqlite nor mongo', () => {
+      const error = configError(() => loadWorkerConfig({ ...minimal.worker, STORE: 'postgres' }));
+      expect(error.variable).toBe('STORE');
+      expect(error.message).toBe('STORE: must be sqlite or mongo');
+    });
+
+    it('says what is wrong with a value that is present, rather than "is required"', () => {
+      const error = configError(() => loadApiConfig({ ...minimal.api, API_PORT: 'abc' }));
+      expect(error.variable).toBe('API_PORT');
+      expect(error.message).not.toContain('required');
+    });
+
+    it('leaves MESSAGES_CAP_DOCS unset unless it is set (MongoDB has no document cap by default)', () => {
+      expect(loadWorkerConfig(minimal.worker).MESSAGES_CAP_DOCS).toBeUndefined();
+      expect(loadWorkerConfig({ ...minimal.worker, MESSAGES_CAP_DOCS: '500' }).MESSAGES_CAP_DOCS).toBe(500);
+    });
+
+    it('names MONGO_URL when STORE=mongo has none, in every app', () => {
+      for (const load of [
+        () => loadApiConfig({ ...minimal.api, STORE: 'mongo' }),
+        () => loadWorkerConfig({ ...minimal.worker, STORE: 'mongo' }),
+        () => loadGatewayConfig({ ...minimal.gateway, STORE: 'mongo' }),
+      ]) {
+        expect(configError(load).message).toBe('MONGO_URL: is required when STORE=mongo');
+      }
+    });
+
+    it('accepts STORE=mongo with a mongodb:// URL and refuses any other scheme', () => {
+      expect(loadWorkerConfig({ ...minimal.worker, STORE: 'mongo', MONGO_URL: 'mongodb://mongo:27017' })).toMatchObject({
+        STORE: 'mongo',
+        MONGO_URL: 'mongodb://mongo:27017',
+      });
+      expect(configError(() => loadWorkerConfig({ ...minimal.worker, STORE: 'mongo', MONGO_URL: 'http://mongo' })).variable).toBe('MONGO_URL');
+    });
+
+    it('names API_KEYS when it is missing, empty or holds a short key', () => {
+      expect(configError(() => loadApiConfig({ REDIS_URL, JWT_SECRET })).message).toBe('API_KEYS: is required');
+      expect(configError(() => loadApiConfig({ ...minimal.api, API_KEYS: ' , ' })).message).toBe('API_KEYS: needs at least one key');
+      expect(configError(() => loadApiConfig({ ...minimal.api, API_KEYS: 'short' })).message).toBe(
+        'API_KEYS: each key must be at least 16 characters',
+      );
+    });
+
+    it('names JWT_SECRET when it is missing or shorter than 32 characters', () => {
+      expect(configError(() => loadGatewayConfig({ REDIS_URL })).message).toBe('JWT_SECRET: is required');
+      expect(configError(() => loadApiConfig({ ...minimal.api, JWT_SECRET: 'x'.repeat(31) })).message).toBe(
+        'JWT_SECRET: must be at least 32 characters',
+      );
+    });
+
+    it('names REDIS_URL when it is missing or not a redis:// URL', () => {
+      expect(configError(() => loadWorkerConfig({})).variable).toBe('REDIS_URL');
+      expect(configError(() => loadWorkerConfig({ REDIS_URL: 'http://127.0.0.1:6379' })).message).toBe(
+        'REDIS_URL: must be a redis:// or rediss:// URL',
+      );
+      expect(loadWorkerConfig({ REDIS_URL: 'rediss://cache.example:6380' }).REDIS_URL).toBe('rediss://cache.example:6380');
+    });
+
+    it('names a bad ALLOW_UNSIGNED_LOGIN or RETENTION', () => {
+      expect(configError(() => loadGatewayConfig({ ...minimal.gateway, ALLOW_UNSIGNED_LOGIN: 'maybe' })).variable).toBe('ALLOW_UNSIGNED_LOGIN');
+      expect(configError(() => loadWorkerConfig({ ...minimal.worker, RETENTION: 'forever' })).message).toBe('RETENTION: must be capped or ttl');
+    });
+  });
+
+  it('reads ALLOW_UNSIGNED_LOGIN=1 (and true/yes/on) as on, 0 and empty as off', () => {
+    for (const word of ['1', 'true', 'YES', 'on']) {
+      expect(loadGatewayConfig({ ...minimal.gateway, ALLOW_UNSIGNED_LOGIN: word }).ALLOW_UNSIGNED_LOGIN).toBe(true);
+    }
+    for (const word of ['0', 'false', '']) {
+      expect(loadGatewayConfig({ ...minimal.gateway, ALLOW_UNSIGNED_LOGIN: word }).ALLOW_UNSIGNED_LOGIN).toBe(false);
+    }
+  });
+
+  it('returns a frozen object', () => {
+    for (const config of [loadApiConfig(minimal.api), loadWorkerConfig(minimal.worker), loadGatewayConfig(minimal.gateway)]) {
+      expect(Object.isFrozen(config)).toBe(true);
+      expect(() => {
+        (config as { STORE: string }).STORE = 'mongo';
+      }).toThrow(TypeError);
+    }
+  });
+
+  it('ignores variables it does not know, such as the rest of the environment', () => {
+    const config = loadWorkerConfig({ ...minimal.worker, PATH: '/usr/bin', HOME: '/root' });
+    expect(config).not.toHaveProperty('PATH');
+  });
+});

@@ -1,0 +1,4 @@
+export * from './presence-tracker.js';
+export * from './read-online.js';
+export * from './presence-errors.js';
+export type { PresenceTiming } from './presence-timing.js';

@@ -1,0 +1,23 @@
+import type { Redis } from 'ioredis';
+import { presenceKeys } from './presence-keys.js';
+
+/** The online users of one company. */
+export interface OnlineUsers {
+  /** Number of distinct online users. */
+  count: number;
+  /** Their uids, sorted. */
+  uids: string[];
+}
+
+/**
+ * Online users of one company, as any process (the api) sees them. Read-only: sessions that have
+ * expired but not been swept yet are left out, judged by Redis time like the tracker's script.
+ */
+export async function readOnline(redis: Redis, prefix: string, companyID: string): Promise<OnlineUsers> {
+  const [seconds = 0, micros = 0] = await redis.time();
+  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const members = await redis.zrangebyscore(presenceKeys(prefix, companyID).sessions, now, '+inf');
+  // A member is `<gatewayId>|<uid>`; one user on several gateways counts once.
+  const uids = [...new Set(members.map((member) => member.slice(member.lastIndexOf('|') + 1)))].sort();
+  return { count: uids.length, uids };
+}

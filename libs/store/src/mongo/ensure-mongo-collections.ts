@@ -1,0 +1,55 @@
+import { MongoServerError } from 'mongodb';
+import type { Db } from 'mongodb';
+import type { MessagesRetention } from './messages-retention.js';
+import { mongoCollectionSpecs } from './mongo-collection-specs.js';
+import type { CollectionSpec } from './mongo-collection-specs.js';
+import { verifyMessagesCollection } from './verify-messages-collection.js';
+
+const NAMESPACE_EXISTS = 48;
+
+/**
+ * Creates what the store needs and checks what is already there; safe to run on every start and
+ * from several processes at once. Never drops or rewrites data: a `messages` collection shaped
+ * differently from `retention` (capped vs not, other cap) makes it throw StoreMismatchError.
+ */
+export async function ensureMongoCollections(db: Db, retention: MessagesRetention): Promise<void> {
+  const { messages, dynamics } = mongoCollectionSpecs(retention);
+  await ensureMessagesCollection(db, messages, retention);
+  await db.collection(messages.name).createIndexes(messages.indexes);
+  await ensureTtlIndex(db, messages);
+  // createIndexes creates the operation log collection itself when it is missing.
+  await db.collection(dynamics.name).createIndexes(dynamics.indexes);
+}
+
+async function ensureMessagesCollection(db: Db, spec: CollectionSpec, retention: MessagesRetention): Promise<void> {
+  const existing = await findCollection(db, spec.name);
+  if (verifyMessagesCollection(existing, retention) === 'ok') return;
+  try {
+    await db.createCollection(spec.name, spec.createOptions);
+  } catch (error) {
+    // Another process (api, worker and gateway start together) created it first: check theirs.
+    if (!(error instanceof MongoServerError && error.code === NAMESPACE_EXISTS)) throw error;
+    verifyMessagesCollection(await findCollection(db, spec.name), retention);
+  }
+}
+
+async function findCollection(db: Db, name: string) {
+  const [info] = await db.listCollections({ name }, { nameOnly: false }).toArray();
+  return info;
+}
+
+/**
+ * A changed MESSAGES_TTL_DAYS is applied with collMod, which keeps the index (no rebuild); the
+ * server then deletes whatever the new limit has expired, as the configuration asks.
+ */
+async function ensureTtlIndex(db: Db, spec: CollectionSpec): Promise<void> {
+  const { ttlIndex } = spec;
+  if (!ttlIndex) return;
+  const indexes = await db.collection(spec.name).listIndexes().toArray();
+  const existing = indexes.find((index) => index['name'] === ttlIndex.name);
+  if (!existing) {
+    await db.collection(spec.name).createIndexes([ttlIndex]);
+  } else if (existing['expireAfterSeconds'] !== ttlIndex.expireAfterSeconds) {
+    await db.command({ collMod: spec.name, index: { name: ttlIndex.name, expireAfterSeconds: ttlIndex.expireAfterSeconds } });
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Dynamic, Message, MessageTypeId, ReadSelector, UnreadCount } from '@notify/contracts';
+import type { CompanyDynamicsQuery, MessageQuery, NotificationStore, ObjectLogQuery } from '../notification-store.js';
+import { StoreUnavailableError } from '../store-errors.js';
+import { DYNAMIC_COLUMNS, dynamicToRow, rowToDynamic, type DynamicRow } from './dynamic-row.js';
+import { MESSAGE_COLUMNS, messageToRow, rowToMessage, type MessageRow } from './message-row.js';
+import { sqliteQueries, type SqlQuery, type SqlValue } from './sqlite-queries.js';
+import { sqliteSchema } from './sqlite-schema.js';
+import { toStoreError } from './to-store-error.js';
+
+/** Options of {@link SqliteStore.open}. */
+export interface SqliteStoreOptions {
+  /** The database file; its directory is created when missing. */
+  path: string;
+  /** How many messages are kept (at least 1); beyond it the oldest inserted are deleted. */
+  messagesCapRows: number;
+  /** How long a write waits for another process's lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+
+function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+}
+
+/**
+ * The {@link NotificationStore} in one SQLite file (WAL), which the api, worker and gateway
+ * processes open at the same time. Messages are capped by row count, oldest inserted first.
+ */
+export class SqliteStore implements NotificationStore {
+  private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
+  private readonly insertMessageRows: (rows: readonly MessageRow[]) => void;
+  private readonly insertDynamicRows: (rows: readonly DynamicRow[]) => void;
+
+  private constructor(
+    private readonly db: Database.Database,
+    messagesCapRows: number,
+  ) {
+    const insertMessage = db.prepare<MessageRow>(insertSql('messages', MESSAGE_COLUMNS));
+    const insertDynamic = db.prepare<DynamicRow>(insertSql('dynamics', DYNAMIC_COLUMNS));
+    // seq has no gaps (see sqliteSchema), so this keeps exactly the newest cap rows; it runs in
+    // the writer's transaction, so it holds whichever process inserts.
+    const dropOldest = db.prepare<[number]>('DELETE FROM messages WHERE seq <= (SELECT MAX(seq) FROM messages) - ?');
+    const messagesTx = db.transaction((rows: readonly MessageRow[]) => {
+      for (const row of rows) insertMessage.run(row);
+      dropOldest.run(messagesCapRows);
+    });
+    const dynamicsTx = db.transaction((rows: readonly DynamicRow[]) => {
+      for (const row of rows) insertDynamic.run(row);
+    });
+    // IMMEDIATE takes the write lock up front: a deferred transaction that later upgrades can
+    // fail with SQLITE_BUSY at once instead of waiting busy_timeout for another process.
+    this.insertMessageRows = (rows) => messagesTx.immediate(rows);
+    this.insertDynamicRows = (rows) => dynamicsTx.immediate(rows);
+  }
+
+  /** Opens (creating when missing) the database file, its tables and indexes. */
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
+    const { path, messagesCapRows, busyTimeoutMs = DEFAULT_BUSY_TIMEOUT_MS } = options;
+    if (!Number.isInteger(messagesCapRows) || messagesCapRows < 1) {
+      throw new RangeError(`messagesCapRows must be an integer >= 1, got ${messagesCapRows}`);
+    }
+    let db: Database.Database | undefined;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const opened = new Database(path);
+      db = opened;
+      opened.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+      opened.pragma('journal_mode = WAL');
+      opened.pragma('synchronous = NORMAL');
+      opened.transaction(() => opened.exec(sqliteSchema)).immediate();
+      return new SqliteStore(opened, messagesCapRows);
+    } catch (error) {
+      db?.close();
+      throw toStoreError(error);
+    }
+  }
+
+  insertMessages(messages: readonly Message[]): Promise<void> {
+    return this.guard(() => {
+      if (messages.length > 0) this.insertMessageRows(messages.map(messageToRow));
+    });
+  }
+
+  insertDynamics(dynamics: readonly Dynamic[]): Promise<void> {
+    return this.guard(() => {
+      if (dynamics.length > 0) this.insertDynamicRows(dynamics.map(dynamicToRow));
+    });
+  }
+
+  listMessages(query: MessageQuery): Promise<Message[]> {
+    return this.guard(() => this.all<MessageRow>(sqliteQueries.listMessages(query)).map(rowToMessage));
+  }
+
+  unreadCount(receiverID: string, companyID?: string): Promise<UnreadCount> {
+    return this.guard(() => {
+      const rows = this.all<{ typeID: MessageTypeId; count: number }>(sqliteQueries.unreadCount(receiverID, companyID));
+      const byType = { '1': 0, '2': 0, '3': 0 };
+      for (const { typeID, count } of rows) byType[`${typeID}`] = count;
+      return { total: byType['1'] + byType['2'] + byType['3'], byType };
+    });
+  }
+
+  markRead(receiverID: string, selector: ReadSelector, readAt: string): Promise<number> {
+    return this.guard(() => {
+      const { sql, params } = sqliteQueries.markRead(receiverID, selector, readAt);
+      return this.statement(sql).run(...params).changes;
+    });
+  }
+
+  listCompanyDynamics(query: CompanyDynamicsQuery): Promise<Dynamic[]> {
+    return this.guard(() => this.all<DynamicRow>(sqliteQueries.listCompanyDynamics(query)).map(rowToDynamic));
+  }
+
+  listObjectLogs(query: ObjectLogQuery): Promise<Dynamic[]> {
+    return this.guard(() => this.all<DynamicRow>(sqliteQueries.listObjectLogs(query)).map(rowToDynamic));
+  }
+
+  ping(): Promise<void> {
+    // Reads the schema page, so a file that went missing or unreadable fails here too.
+    return this.guard(() => void this.statement('SELECT 1 FROM sqlite_schema LIMIT 1').get());
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.open) return;
+    try {
+      this.db.close();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  /** Runs synchronous database work, turning file and lock failures into StoreUnavailableError. */
+  private async guard<T>(work: () => T): Promise<T> {
+    if (!this.db.open) throw new StoreUnavailableError('the SQLite store is closed');
+    try {
+      return work();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+
+  private all<Row>({ sql, params }: SqlQuery): Row[] {
+    // Each SELECT of sqliteQueries lists exactly the columns of its Row type.
+    return this.statement(sql).all(...params) as Row[];
+  }
+
+  /** The prepared statement for `sql`, prepared on first use and then reused. */
+  private statement(sql: string): Database.Statement<SqlValue[]> {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = this.db.prepare<SqlValue[]>(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+}
