@@ -1,0 +1,143 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer, type AppProcess, type RedisServer } from '@notify/launcher';
+import { ApiClient } from './api-client.js';
+import { spawnApp } from './spawn-app.js';
+
+export interface StackOptions {
+  /** How many gateways to start. Default 1. */
+  gateways?: number;
+  /** How many workers to start. Default 1. */
+  workers?: number;
+  /** Extra environment for every app; wins over the stack's own (keep LOG_LEVEL at info or finer: `ready` is an info line). */
+  env?: Record<string, string>;
+  /** A Redis to use (and leave running). Default: one of its own on a free port, append-only file on, stopped by `stop()`. */
+  redis?: RedisServer;
+  /** Per app (ms). Default 20 s. */
+  readyTimeoutMs?: number;
+}
+
+/** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one SQLite file. */
+export interface Stack {
+  readonly redis: RedisServer;
+  readonly api: AppProcess;
+  /** Every worker started so far, including ones a test has killed. */
+  readonly workers: AppProcess[];
+  /** Every gateway started so far, including ones a test has killed. */
+  readonly gateways: AppProcess[];
+  readonly apiUrl: string;
+  /** `url` of each of {@link gateways}, in the same order. */
+  readonly gatewayUrls: string[];
+  /** An API key the api accepts (the first of `API_KEYS`). */
+  readonly apiKey: string;
+  /** The secret browser tokens are signed with. */
+  readonly jwtSecret: string;
+  readonly sqlitePath: string;
+  /** The environment every app got (before `extraEnv`). */
+  readonly env: Readonly<Record<string, string>>;
+  /** An {@link ApiClient} for {@link apiUrl} with {@link apiKey}. */
+  readonly client: ApiClient;
+  /** Starts one more worker, with `extraEnv` on top of {@link env}. */
+  addWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** Starts one more gateway, with `extraEnv` on top of {@link env}. */
+  addGateway(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** Stops every app, then the Redis it started, and removes its temporary directory. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+const secret = (bytes: number) => randomBytes(bytes).toString('hex');
+
+/**
+ * Starts Redis (unless given), then the api, the worker(s) and the gateway(s) in parallel, each
+ * on a free port with a fresh SQLite file, random secrets and a Redis key prefix of its own (so
+ * stacks can share a Redis). If any app fails to start, whatever did start is stopped again.
+ */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const dir = await mkdtemp(join(tmpdir(), 'notify-stack-'));
+  const ownRedis = options.redis === undefined;
+  let redis: RedisServer;
+  try {
+    redis = options.redis ?? (await startRedisServer({ dir: join(dir, 'redis'), appendOnly: true }));
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const env: Record<string, string> = {
+    REDIS_URL: redis.url,
+    REDIS_PREFIX: `t${secret(6)}`,
+    STORE: 'sqlite',
+    SQLITE_PATH: join(dir, 'notify.db'),
+    API_KEYS: `test_${secret(24)}`,
+    JWT_SECRET: secret(32),
+    BULL_BOARD_USER: 'admin',
+    BULL_BOARD_PASSWORD: secret(8),
+    API_PORT: '0',
+    GATEWAY_PORT: '0',
+    WORKER_HTTP_PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    ...options.env,
+  };
+  const spawnOptions = { readyTimeoutMs: options.readyTimeoutMs };
+  const started: AppProcess[] = [];
+  let stopping: Promise<void> | undefined;
+  const spawn = async (name: 'api' | 'worker' | 'gateway', extraEnv: Record<string, string> = {}) => {
+    if (stopping) throw new Error(`startStack: cannot add a ${name} to a stopped stack`);
+    const app = await spawnApp(name, { ...env, ...extraEnv }, spawnOptions);
+    started.push(app);
+    return app;
+  };
+
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all(started.map((app) => app.stop(5000)));
+      if (ownRedis) await redis.stop();
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    })());
+
+  const results = await Promise.allSettled([
+    spawn('api'),
+    ...Array.from({ length: options.workers ?? 1 }, () => spawn('worker')),
+    ...Array.from({ length: options.gateways ?? 1 }, () => spawn('gateway')),
+  ]);
+  const failures = results.filter((result) => result.status === 'rejected');
+  if (failures.length > 0) {
+    await stop();
+    const reasons = failures.map((failure) => failure.reason as unknown);
+    throw reasons.length === 1 ? reasons[0] : new AggregateError(reasons, reasons.map(String).join('\n\n'));
+  }
+  const [api, ...rest] = started.filter((app) => app.name === 'api');
+  if (!api || rest.length > 0) throw new Error('startStack: expected exactly one api');
+  const workers = started.filter((app) => app.name === 'worker');
+  const gateways = started.filter((app) => app.name === 'gateway');
+  const apiKey = env.API_KEYS!.split(',')[0]!.trim();
+
+  return {
+    redis,
+    api,
+    workers,
+    gateways,
+    apiUrl: api.url,
+    get gatewayUrls() {
+      return gateways.map((gateway) => gateway.url);
+    },
+    apiKey,
+    jwtSecret: env.JWT_SECRET!,
+    sqlitePath: env.SQLITE_PATH!,
+    env,
+    client: new ApiClient(api.url, apiKey),
+    async addWorker(extraEnv) {
+      const worker = await spawn('worker', extraEnv);
+      workers.push(worker);
+      return worker;
+    },
+    async addGateway(extraEnv) {
+      const gateway = await spawn('gateway', extraEnv);
+      gateways.push(gateway);
+      return gateway;
+    },
+    stop,
+  };
+}

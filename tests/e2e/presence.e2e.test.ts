@@ -1,0 +1,43 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient, closeAllPages, openPage, startStack, type Stack } from '@notify/testing';
+
+// Acceptance 3: the company's online count counts users, not tabs.
+describe('online count', () => {
+  let stack: Stack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    api = new ApiClient(stack.apiUrl, stack.apiKey);
+  });
+  afterEach(closeAllPages);
+  afterAll(() => stack?.stop());
+
+  const page = async (uid: number, companyID: number) =>
+    openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, companyID) });
+  const online = async (companyID: number) => (await api.request('GET', `/v1/companies/${companyID}/online`)).body;
+
+  it('counts user 1 once across two tabs, and drops them only when the last tab closes', async () => {
+    const tab1a = await page(1, 7);
+    const tab1b = await page(1, 7);
+    const tab2 = await page(2, 7);
+    const outsider = await page(9, 8);
+
+    await tab2.waitFor('update_online_count', (count) => count === 2);
+    await tab1a.waitFor('update_online_count', (count) => count === 2);
+    expect(await online(7)).toEqual({ count: 2, uids: expect.arrayContaining(['1', '2']) });
+
+    const seenByTab2 = tab2.events('update_online_count').length;
+    await tab1a.close();
+    expect(await online(7)).toMatchObject({ count: 2 });
+    await tab1b.close();
+    await tab2.waitFor('update_online_count', (count) => count === 1);
+    // Events come in order on one socket: had closing the first tab changed the count, it would show here.
+    expect(tab2.events('update_online_count').slice(seenByTab2)).toEqual([1]);
+    expect(await online(7)).toEqual({ count: 1, uids: ['2'] });
+
+    // Company 8 never hears about company 7.
+    expect(outsider.events('update_online_count').every((count) => count === 1)).toBe(true);
+    expect(await online(8)).toEqual({ count: 1, uids: ['9'] });
+  });
+});
