@@ -12,7 +12,6 @@ const libAliases = Object.fromEntries(
 export default defineConfig({
   resolve: { alias: libAliases },
   test: {
-    reporters: process.env.CI ? ['default'] : ['default'],
     projects: [
       {
         extends: true,
@@ -40,6 +39,17 @@ export default defineConfig({
           include: ['tests/e2e/**/*.e2e.test.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Slow fault drills (kills, restarts, expiry windows): `npm run test:faults`, also run by CI.
+          name: 'faults',
+          include: ['tests/faults/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
           hookTimeout: 60_000,
         },
       },
