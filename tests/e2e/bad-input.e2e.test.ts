@@ -1,22 +1,15 @@
 import { Queue } from 'bullmq';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiErrorBody, QUEUE_NAME } from '@notify/contracts';
 import { SqliteStore } from '@notify/store';
-import { ApiClient, startStack, type Stack } from '@notify/testing';
+import { ApiClient, useStack } from '@notify/testing';
 
 // Acceptance 5 (HTTP): invalid requests get the SPEC error shape listing every problem, and nothing
 // is enqueued or stored.
 describe('invalid requests to the api', () => {
-  let stack: Stack;
-  let api: ApiClient;
+  const fx = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
-  });
-  afterAll(() => stack?.stop());
-
-  const post = (path: string, body: unknown) => api.request('POST', path, { body });
+  const post = (path: string, body: unknown) => fx.api.request('POST', path, { body });
   const pathsOf = (body: unknown) => ApiErrorBody.parse(body).error.issues?.map((issue) => issue.path).sort();
 
   it('lists every problem of a bad message', async () => {
@@ -44,48 +37,48 @@ describe('invalid requests to the api', () => {
   });
 
   it('answers 400 for a body that is not JSON', async () => {
-    const broken = await api.request('POST', '/v1/messages', { rawBody: '{"companyID": 7,', headers: { 'content-type': 'application/json' } });
+    const broken = await fx.api.request('POST', '/v1/messages', { rawBody: '{"companyID": 7,', headers: { 'content-type': 'application/json' } });
     expect(broken.status).toBe(400);
     expect(pathsOf(broken.body)).toEqual(['(body)']);
-    const form = await api.request('POST', '/v1/messages', { rawBody: 'companyID=7', headers: { 'content-type': 'text/plain' } });
+    const form = await fx.api.request('POST', '/v1/messages', { rawBody: 'companyID=7', headers: { 'content-type': 'text/plain' } });
     expect(form.status).toBe(400);
     expect(pathsOf(form.body)).toEqual(['(body)']);
   });
 
   it('answers 401 without a key or with a wrong key, before reading the body', async () => {
-    const anonymous = new ApiClient(stack.apiUrl);
+    const anonymous = new ApiClient(fx.stack.apiUrl);
     const noKey = await anonymous.request('POST', '/v1/messages', { body: { companyID: 7 } });
     expect(noKey.status).toBe(401);
     expect(ApiErrorBody.parse(noKey.body).error.code).toBe('unauthorized');
-    const wrongKey = await new ApiClient(stack.apiUrl, 'x'.repeat(40)).request('GET', '/v1/users/1/messages');
+    const wrongKey = await new ApiClient(fx.stack.apiUrl, 'x'.repeat(40)).request('GET', '/v1/users/1/messages');
     expect(wrongKey.status).toBe(401);
     expect((await anonymous.request('POST', '/v1/tokens', { body: { uid: 1, companyID: 7 } })).status).toBe(401);
   });
 
   it('answers 404 with the error shape for an unknown route', async () => {
-    const response = await api.request('GET', '/v1/nothing-here');
+    const response = await fx.api.request('GET', '/v1/nothing-here');
     expect(response.status).toBe(404);
     expect(ApiErrorBody.parse(response.body).error.code).toBe('not_found');
   });
 
   it('validates query strings and path parameters', async () => {
-    const response = await api.request('GET', '/v1/users/1/messages?limit=1000&typeID=7&unread=maybe&before=nope');
+    const response = await fx.api.request('GET', '/v1/users/1/messages?limit=1000&typeID=7&unread=maybe&before=nope');
     expect(response.status).toBe(400);
     expect(pathsOf(response.body)).toEqual(['before', 'limit', 'typeID', 'unread']);
-    expect((await api.request('GET', '/v1/users/has%20space/unread-count')).status).toBe(400);
+    expect((await fx.api.request('GET', '/v1/users/has%20space/unread-count')).status).toBe(400);
     expect(pathsOf((await post('/v1/users/1/messages/read', { ids: [] })).body)).toEqual(['ids']);
     expect(pathsOf((await post('/v1/users/1/messages/read', { everything: true })).body)).toEqual(['(body)']);
   });
 
   it('enqueued and stored nothing for any of the requests above', async () => {
-    const queue = new Queue(QUEUE_NAME, { connection: { url: stack.redis.url }, prefix: 'notify' });
+    const queue = new Queue(QUEUE_NAME, { connection: { url: fx.stack.redis.url }, prefix: 'notify' });
     try {
       const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);
     } finally {
       await queue.close();
     }
-    const store = await SqliteStore.open({ path: stack.sqlitePath, messagesCapRows: 1000 });
+    const store = await SqliteStore.open({ path: fx.stack.sqlitePath, messagesCapRows: 1000 });
     try {
       expect(await store.listMessages({ receiverID: '1', limit: 10 })).toEqual([]);
       expect(await store.listCompanyDynamics({ companyID: '7', limit: 10 })).toEqual([]);
@@ -96,11 +89,11 @@ describe('invalid requests to the api', () => {
 
   it('answers the same ids for a repeated Idempotency-Key, and 409 for the same key with another body', async () => {
     const body = { companyID: 7, receiverIDs: [1, 2], typeID: 1, title: 'once', content: 'only once' };
-    const first = await api.sendMessage(body, { 'idempotency-key': 'order-42' });
-    const again = await api.sendMessage(body, { 'idempotency-key': 'order-42' });
+    const first = await fx.api.sendMessage(body, { 'idempotency-key': 'order-42' });
+    const again = await fx.api.sendMessage(body, { 'idempotency-key': 'order-42' });
     expect(first.status).toBe(202);
     expect(again.body).toEqual(first.body);
-    const other = await api.sendMessage({ ...body, title: 'different' }, { 'idempotency-key': 'order-42' });
+    const other = await fx.api.sendMessage({ ...body, title: 'different' }, { 'idempotency-key': 'order-42' });
     expect(other.status).toBe(409);
   });
 });

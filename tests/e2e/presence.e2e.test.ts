@@ -1,21 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, startStack, type Stack } from '@notify/testing';
+import { describe, expect, it } from 'vitest';
+import { useStack } from '@notify/testing';
 
 // Acceptance 3: the company's online count counts users, not tabs.
 describe('online count', () => {
-  let stack: Stack;
-  let api: ApiClient;
+  const fx = useStack();
 
-  beforeAll(async () => {
-    stack = await startStack();
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
-  });
-  afterEach(closeAllPages);
-  afterAll(() => stack?.stop());
-
-  const page = async (uid: number, companyID: number) =>
-    openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, companyID) });
-  const online = async (companyID: number) => (await api.request('GET', `/v1/companies/${companyID}/online`)).body;
+  const page = (uid: number, companyID: number) => fx.page(uid, companyID);
+  const online = async (companyID: number) => (await fx.api.request('GET', `/v1/companies/${companyID}/online`)).body;
 
   it('counts user 1 once across two tabs, and drops them only when the last tab closes', async () => {
     const tab1a = await page(1, 7);
