@@ -10,7 +10,7 @@ export interface BusOptions {
   origin: string;
 }
 
-/** Publishes typed envelopes `{type, origin, payload}` on the bus channel. */
+/** Publishes typed envelopes `{type, origin, sentAt, payload}` on the bus channel. */
 export class BusPublisher {
   private readonly channel: string;
 
@@ -21,9 +21,13 @@ export class BusPublisher {
     this.channel = busChannel(options.prefix);
   }
 
-  /** Publishes one event; resolves with how many subscribers (gateways, api processes) received it. */
+  /**
+   * Publishes one event, stamped with `sentAt` (now, epoch ms; callers publish right after they
+   * stored, so the gateways' lag metric measures store to emit); resolves with how many
+   * subscribers (gateways, api processes) received it.
+   */
   publish<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): Promise<number> {
-    const envelope = { type, origin: this.options.origin, payload };
+    const envelope = { type, origin: this.options.origin, sentAt: Date.now(), payload };
     return this.redis.publish(this.channel, JSON.stringify(envelope));
   }
 }

@@ -49,6 +49,8 @@ export const ApiConfigSchema = z
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
     /** How long an enqueue or a Redis read may take before the api answers 503 (ms). */
     UNAVAILABLE_AFTER_MS: positiveInt(2000, 60_000),
+    /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */
+    API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(2000),
   })
   .superRefine(requireMongoUrl);
 
@@ -79,6 +81,11 @@ export const GatewayConfigSchema = z
     CORS_ORIGINS: commaList.default(['*']),
     /** Largest socket message a client may send, in bytes. */
     SOCKET_MAX_BYTES: positiveInt(100_000),
+    /**
+     * `GET /dev/token?uid=&companyID=` mints a browser token for anyone who asks, for the demo page.
+     * Development only (`npm start` turns it on); off, the route is 404.
+     */
+    DEV_TOKEN_ROUTE: flag(false),
   })
   .superRefine(requireMongoUrl);
 

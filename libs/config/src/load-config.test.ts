@@ -74,6 +74,12 @@ describe('loading configuration', () => {
       expect(error.message).not.toContain('required');
     });
 
+    it('reads an empty value as unset: a default applies, a required variable is named', () => {
+      expect(loadApiConfig({ ...minimal.api, BULL_BOARD_PASSWORD: '' }).BULL_BOARD_PASSWORD).toBeUndefined();
+      expect(loadApiConfig({ ...minimal.api, API_PORT: '' }).API_PORT).toBe(2121);
+      expect(configError(() => loadApiConfig({ ...minimal.api, JWT_SECRET: '' })).message).toBe('JWT_SECRET: is required');
+    });
+
     it('leaves MESSAGES_CAP_DOCS unset unless it is set (MongoDB has no document cap by default)', () => {
       expect(loadWorkerConfig(minimal.worker).MESSAGES_CAP_DOCS).toBeUndefined();
       expect(loadWorkerConfig({ ...minimal.worker, MESSAGES_CAP_DOCS: '500' }).MESSAGES_CAP_DOCS).toBe(500);

@@ -6,12 +6,14 @@ import type { ApiConfig, GatewayConfig, WorkerConfig } from './config-schemas.js
 type Env = Record<string, string | undefined>;
 
 function parseEnv<S extends z.ZodType>(schema: S, env: Env): Readonly<z.infer<S>> {
-  const result = schema.safeParse(env);
+  // `VAR=` (as compose files and shells often pass an unset value) means "not set": default or required.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = schema.safeParse(given);
   if (!result.success) {
     const [first] = result.error.issues;
     const variable = String(first?.path[0] ?? 'environment');
     // Cross-field rules (custom issues) say themselves why a missing variable is needed.
-    const problem = first?.code !== 'custom' && env[variable] === undefined ? 'is required' : first?.message;
+    const problem = first?.code !== 'custom' && given[variable] === undefined ? 'is required' : first?.message;
     throw new ConfigError(variable, problem ?? 'is invalid');
   }
   return Object.freeze(result.data);

@@ -8,6 +8,7 @@ export const ErrorCode = {
   payloadTooLarge: 'payload_too_large',
   idempotencyConflict: 'idempotency_conflict',
   unavailable: 'unavailable',
+  rateLimited: 'rate_limited',
   internal: 'internal',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -14,9 +14,18 @@ export const BusType = {
 } as const;
 
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
-  z.object({ type: z.literal(type), origin: z.string(), payload });
+  z.object({
+    type: z.literal(type),
+    origin: z.string(),
+    /**
+     * When it was published (epoch ms, the publisher's clock), for the gateways' store-to-emit lag
+     * metric. Optional: older publishers, and presence's Redis script, leave it out.
+     */
+    sentAt: z.number().nonnegative().optional(),
+    payload,
+  });
 
-/** Every message on the bus: `{type, origin, payload}`. `origin` names the sending process. */
+/** Every message on the bus: `{type, origin, sentAt?, payload}`. `origin` names the sending process. */
 export const BusEnvelope = z.discriminatedUnion('type', [
   envelope(BusType.messageStored, z.object({ message: Message, unread: UnreadCount })),
   envelope(BusType.dynamicStored, z.object({ dynamic: Dynamic })),
