@@ -25,6 +25,8 @@ await redisReady(redis, 30_000).catch((error: Error) => {
 });
 const store = await createStore(config);
 const queue = new NotificationQueue(redis, { prefix, timeoutMs: config.UNAVAILABLE_AFTER_MS });
+// Without a listener BullMQ prints its connection errors to stderr unstructured.
+logConnectionErrors(logger, 'queue', queue.bullQueue);
 const app = createApp({
   config,
   logger,

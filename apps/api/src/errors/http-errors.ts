@@ -2,6 +2,9 @@ import { ErrorCode, type Issue } from '@notify/contracts';
 
 /** An error the api answers with its own status and `{"error": {code, message, issues?}}`. */
 export class HttpError extends Error {
+  /** Response headers that belong to this answer (`Retry-After`, `WWW-Authenticate`). */
+  readonly headers: Record<string, string> = {};
+
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
@@ -27,6 +30,14 @@ export class UnauthorizedError extends HttpError {
   }
 }
 
+/** 401 with a `WWW-Authenticate: Basic` challenge, so a browser asks for a user and password. */
+export class BasicAuthRequiredError extends UnauthorizedError {
+  constructor(realm: string) {
+    super('a user and password are required (HTTP basic auth)');
+    this.headers['www-authenticate'] = `Basic realm="${realm}", charset="UTF-8"`;
+  }
+}
+
 /** 404: no such route. */
 export class NotFoundError extends HttpError {
   constructor(message: string) {
@@ -45,5 +56,16 @@ export class IdempotencyConflictError extends HttpError {
 export class UnavailableError extends HttpError {
   constructor(message: string) {
     super(503, ErrorCode.unavailable, message);
+  }
+}
+
+/** 429: this API key sent more than `API_RATE_LIMIT` requests this second; answered with `Retry-After`. */
+export class RateLimitedError extends HttpError {
+  constructor(
+    /** Whole seconds until the key may send again (the `Retry-After` header). */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, ErrorCode.rateLimited, `too many requests for this API key; retry after ${retryAfterSeconds} s`);
+    this.headers['retry-after'] = String(retryAfterSeconds);
   }
 }

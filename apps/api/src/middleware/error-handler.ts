@@ -11,11 +11,25 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
-/** The api's one error middleware: every failure becomes the SPEC's error body. */
+/**
+ * The api's one error middleware: every failure becomes the SPEC's error body, or, on routes that
+ * set `res.locals.plainTextErrors` (`/push`), the same status with the plain-text body `fail`.
+ * Logs through the request's logger (`res.locals.logger`) so the line carries the request id.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
-  return (error: unknown, req, res, _next) => {
-    const [status, body] = toResponse(error, logger, `${req.method} ${req.path}`);
-    res.status(status).json(body);
+  return (error: unknown, req, res, next) => {
+    // Too late for an error answer: let Express end the connection.
+    if (res.headersSent) return next(error);
+    const requestLogger = (res.locals.logger as Logger | undefined) ?? logger;
+    const [status, body] = toResponse(error, requestLogger, `${req.method} ${req.path}`);
+    if (error instanceof HttpError) res.set(error.headers);
+    res.locals.errorCode = body.error.code;
+    res.locals.issues = body.error.issues;
+    if (res.locals.plainTextErrors === true) {
+      res.status(status).type('text/plain').send('fail');
+    } else {
+      res.status(status).json(body);
+    }
   };
 }
 
@@ -30,7 +44,8 @@ function toResponse(error: unknown, logger: Logger, where: string): [number, Api
     return [error.status, body];
   }
   const parserError = error as BodyParserError;
-  if (parserError.type === 'entity.too.large') {
+  // A form with more fields than the parser takes is as much "too large" as a long body.
+  if (parserError.type === 'entity.too.large' || parserError.type === 'parameters.too.many') {
     return [413, { error: { code: ErrorCode.payloadTooLarge, message: 'the body is over the size limit (256 KiB)' } }];
   }
   if (parserError.type === 'entity.parse.failed') {

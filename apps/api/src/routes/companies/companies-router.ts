@@ -5,6 +5,7 @@ import { parseInput } from '../../middleware/parse-input.js';
 import { withDeadline } from '../../errors/with-deadline.js';
 import type { ApiDeps } from '../../api-deps.js';
 import { toPage } from '../to-page.js';
+import type { OnlineUsersResponse } from './online-users.js';
 
 /** A company's activity feed and who of it is online. */
 export function companiesRouter(deps: ApiDeps): Router {
@@ -20,7 +21,8 @@ export function companiesRouter(deps: ApiDeps): Router {
   router.get('/:companyID/online', async (req, res) => {
     const companyID = companyOf(req.params.companyID);
     const online = readOnline(deps.redis, deps.config.REDIS_PREFIX, companyID);
-    res.json(await withDeadline(online, deps.config.UNAVAILABLE_AFTER_MS, 'Redis'));
+    const answer: OnlineUsersResponse = await withDeadline(online, deps.config.UNAVAILABLE_AFTER_MS, 'Redis');
+    res.json(answer);
   });
 
   return router;

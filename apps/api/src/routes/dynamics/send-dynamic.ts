@@ -1,19 +1,24 @@
 import { newRecordId, type Dynamic, type SendDynamicBody, type SendDynamicResponse } from '@notify/contracts';
-import type { IdempotencyKeys } from '../../idempotency/idempotency-keys.js';
-import type { NotificationQueue } from '../../queue/notification-queue.js';
-import type { SendContext } from '../messages/send-messages.js';
+import { withDeadline } from '../../errors/with-deadline.js';
+import type { SendContext, SendDeps } from '../send-context.js';
 
-/** `POST /v1/dynamics`: one operation-log entry for a company's feed. */
+/** `POST /v1/dynamics` (and `/push`): one operation-log entry for a company's feed. */
 export class SendDynamic {
-  constructor(private readonly deps: { queue: NotificationQueue; idempotency: IdempotencyKeys }) {}
+  constructor(private readonly deps: SendDeps) {}
 
-  async execute(body: SendDynamicBody, context: SendContext): Promise<SendDynamicResponse> {
+  /** Accepts the dynamic, or fails with 503 once UNAVAILABLE_AFTER_MS have passed. */
+  execute(body: SendDynamicBody, context: SendContext): Promise<SendDynamicResponse> {
+    return withDeadline(this.accept(body, context), this.deps.config.UNAVAILABLE_AFTER_MS, 'Redis');
+  }
+
+  private async accept(body: SendDynamicBody, context: SendContext): Promise<SendDynamicResponse> {
     const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => ({
       id: newRecordId(),
       acceptedAt: new Date().toISOString(),
     }));
     const dynamic: Dynamic = { id: acceptance.id, ...body, date: body.date ?? acceptance.acceptedAt };
     await this.deps.queue.enqueueDynamic(dynamic, context.requestId);
+    this.deps.apiMetrics.dynamicsAccepted.inc();
     return { id: acceptance.id, status: 'queued' };
   }
 }

@@ -1,13 +1,6 @@
 import { newRecordId, type Message, type SendMessageBody, type SendMessageResponse } from '@notify/contracts';
-import type { IdempotencyKeys } from '../../idempotency/idempotency-keys.js';
-import type { NotificationQueue } from '../../queue/notification-queue.js';
-
-export interface SendContext {
-  /** Scopes idempotency keys to the producer. */
-  apiKeyId: string;
-  idempotencyKey?: string;
-  requestId?: string;
-}
+import { withDeadline } from '../../errors/with-deadline.js';
+import type { SendContext, SendDeps } from '../send-context.js';
 
 /** The accepted ids and the moment of acceptance, which a retry with the same key reuses. */
 interface Acceptance {
@@ -15,11 +8,16 @@ interface Acceptance {
   acceptedAt: string;
 }
 
-/** `POST /v1/messages`: one message per receiver, ids assigned now, all enqueued at once. */
+/** `POST /v1/messages` (and `/push`): one message per receiver, ids assigned now, all enqueued at once. */
 export class SendMessages {
-  constructor(private readonly deps: { queue: NotificationQueue; idempotency: IdempotencyKeys }) {}
+  constructor(private readonly deps: SendDeps) {}
 
-  async execute(body: SendMessageBody, context: SendContext): Promise<SendMessageResponse> {
+  /** Accepts the message, or fails with 503 once UNAVAILABLE_AFTER_MS have passed. */
+  execute(body: SendMessageBody, context: SendContext): Promise<SendMessageResponse> {
+    return withDeadline(this.accept(body, context), this.deps.config.UNAVAILABLE_AFTER_MS, 'Redis');
+  }
+
+  private async accept(body: SendMessageBody, context: SendContext): Promise<SendMessageResponse> {
     // The same receiver listed twice gets the message once.
     const receivers = [...new Set(body.receiverIDs ?? [body.receiverID as string])];
     const acceptance = await this.deps.idempotency.claim<Acceptance>(
@@ -33,6 +31,7 @@ export class SendMessages {
     );
     // A retry re-enqueues the same ids: BullMQ ignores a job id it still holds, the store ignores a stored id.
     await this.deps.queue.enqueueMessages(messages, context.requestId);
+    this.deps.apiMetrics.messagesAccepted.inc(messages.length);
     return { ids: acceptance.ids, status: 'queued' };
   }
 }

@@ -1,0 +1,46 @@
+import type { RequestHandler } from 'express';
+import type { Logger } from '@notify/observability';
+import { RateLimitedError } from '../errors/http-errors.js';
+import { withDeadline } from '../errors/with-deadline.js';
+import type { RateLimiter } from '../rate-limit/rate-limiter.js';
+
+/**
+ * How long the limiter may wait for Redis before it lets the request through. Short, because the
+ * request itself then waits its own `UNAVAILABLE_AFTER_MS` for Redis, and the SPEC answers within 2 s.
+ */
+const LIMITER_TIMEOUT_MS = 250;
+
+/** A failing limiter is logged at most this often. */
+const WARN_EVERY_MS = 5000;
+
+/**
+ * Per-API-key rate limit; runs after {@link apiKeyAuth} (it counts `res.locals.apiKeyId`). Over the
+ * limit: 429 `rate_limited` with `Retry-After`. `undefined` limiter (API_RATE_LIMIT=0): no limit.
+ *
+ * Fails open: when Redis cannot answer within 250 ms the request goes on, so an outage never turns
+ * the limiter into a hang or into a refusal of reads that do not need Redis; requests that do need
+ * Redis get their usual 503.
+ */
+export function rateLimit(limiter: RateLimiter | undefined, logger: Logger): RequestHandler {
+  if (!limiter) return (_req, _res, next) => next();
+  let lastWarning = 0;
+  return async (_req, res, next) => {
+    let verdict;
+    try {
+      verdict = await withDeadline(limiter.hit(res.locals.apiKeyId as string), LIMITER_TIMEOUT_MS, 'the rate limiter (Redis)');
+    } catch (error) {
+      if (Date.now() - lastWarning >= WARN_EVERY_MS) {
+        lastWarning = Date.now();
+        const log = (res.locals.logger as Logger | undefined) ?? logger;
+        log.warn({ err: error }, 'rate limiter unavailable; letting requests through');
+      }
+      next();
+      return;
+    }
+    if (verdict.allowed) {
+      next();
+      return;
+    }
+    next(new RateLimitedError(Math.ceil(verdict.retryAfterMs / 1000)));
+  };
+}

@@ -1,0 +1,269 @@
+import { z } from 'zod';
+import {
+  ApiErrorBody,
+  Dynamic,
+  IdentifierInput,
+  ListMessagesQuery,
+  Message,
+  MintTokenBody,
+  MintTokenResponse,
+  ObjectLogsQuery,
+  page,
+  PageQuery,
+  ReadResult,
+  ReadSelector,
+  SendDynamicBody,
+  SendDynamicResponse,
+  SendMessageBody,
+  SendMessageResponse,
+  UnreadCount,
+  UnreadCountQuery,
+} from '@notify/contracts';
+import { OnlineUsersResponse } from './companies/online-users.js';
+import { PushAnswer, PushFields } from './push/push-fields.js';
+
+/** Who may call a route: producers with an API key, operators with the board's password, anyone. */
+export type RouteAuth = 'apiKey' | 'basic' | 'none';
+
+/** One answer of a route. */
+export interface RouteResponse {
+  description: string;
+  /** A JSON body (its output side); must be one of {@link NAMED_SCHEMAS}. */
+  schema?: z.ZodType;
+  /** A body that is not JSON, e.g. `text/html`. */
+  contentType?: string;
+  /** Possible plain-text bodies (`/push`). */
+  text?: readonly string[];
+}
+
+/** One route of the api: what the OpenAPI document says about it and how metrics label it. */
+export interface ApiRoute {
+  method: 'get' | 'post';
+  /** The Express path pattern (`/v1/users/:uid/messages`): the document's path and the metrics `route` label. */
+  path: string;
+  /** Also answers every path below this one (Bull Board's pages and API, the docs' assets), labelled `<path>/*`. */
+  prefix?: boolean;
+  tag: string;
+  summary: string;
+  description?: string;
+  auth: RouteAuth;
+  /** With `apiKey`: the key may also come as a `key` field of the query string or body (`/push`). */
+  keyField?: boolean;
+  params?: Record<string, z.ZodType>;
+  /** The query string's fields (input side). */
+  query?: z.ZodType;
+  /** Request headers the route reads. */
+  headers?: Record<string, { description: string; schema: z.ZodType }>;
+  /** The request body (input side) and the media types it may come as. */
+  body?: { schema: z.ZodType; mediaTypes: readonly string[] };
+  /** Errors are answered as plain text `fail` rather than the JSON error body (`/push`). */
+  plainTextErrors?: boolean;
+  /** Success answers; the error answers follow from auth, params and body. */
+  responses: Record<number, RouteResponse>;
+}
+
+const HealthResponse = z.object({ status: z.literal('ok') });
+const ReadinessResponse = z.object({
+  status: z.enum(['ready', 'unavailable']),
+  checks: z.record(z.string(), z.string()).describe('per dependency: `ok` or why it failed'),
+});
+const MessagePage = page(Message);
+const DynamicPage = page(Dynamic);
+
+/** Schemas written once under `components.schemas` and referenced by name. */
+export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
+  SendMessageBody,
+  SendMessageResponse,
+  SendDynamicBody,
+  SendDynamicResponse,
+  Message,
+  MessagePage,
+  Dynamic,
+  DynamicPage,
+  UnreadCount,
+  ReadSelector,
+  ReadResult,
+  OnlineUsersResponse,
+  MintTokenBody,
+  MintTokenResponse,
+  PushFields,
+  HealthResponse,
+  ReadinessResponse,
+  ApiErrorBody,
+};
+
+const json = ['application/json'] as const;
+const uid = { uid: IdentifierInput };
+const companyID = { companyID: IdentifierInput };
+
+/**
+ * Every route the api serves, in the order the docs list them. The OpenAPI document is generated
+ * from this table and the Express app's routes are checked against it (`openapi-document.test.ts`).
+ */
+export const API_ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'post',
+    path: '/v1/messages',
+    tag: 'messages',
+    summary: 'Send a message to one user (receiverID) or the same message to many (receiverIDs)',
+    auth: 'apiKey',
+    headers: {
+      'Idempotency-Key': {
+        description: 'A retry with the same key and body gets the same ids and stores nothing twice (remembered 24 h per API key)',
+        schema: z.string().regex(/^[\x21-\x7e]{1,255}$/),
+      },
+    },
+    body: { schema: SendMessageBody, mediaTypes: json },
+    responses: { 202: { description: 'Queued: one id per distinct receiver', schema: SendMessageResponse } },
+  },
+  {
+    method: 'post',
+    path: '/v1/dynamics',
+    tag: 'dynamics',
+    summary: "Add an entry to a company's activity feed and operation log",
+    auth: 'apiKey',
+    body: { schema: SendDynamicBody, mediaTypes: json },
+    responses: { 202: { description: 'Queued', schema: SendDynamicResponse } },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/:uid/messages',
+    tag: 'users',
+    summary: "A user's messages, newest first",
+    auth: 'apiKey',
+    params: uid,
+    query: ListMessagesQuery,
+    responses: { 200: { description: 'A page; pass nextCursor as before for the next one', schema: MessagePage } },
+  },
+  {
+    method: 'get',
+    path: '/v1/users/:uid/unread-count',
+    tag: 'users',
+    summary: "A user's unread messages, in total and per type (exact)",
+    auth: 'apiKey',
+    params: uid,
+    query: UnreadCountQuery,
+    responses: { 200: { description: 'The counts', schema: UnreadCount } },
+  },
+  {
+    method: 'post',
+    path: '/v1/users/:uid/messages/read',
+    tag: 'users',
+    summary: "Mark some, one type or all of a user's messages read; the user's pages get msg_read and unread_count",
+    auth: 'apiKey',
+    params: uid,
+    body: { schema: ReadSelector, mediaTypes: json },
+    responses: { 200: { description: 'How many messages changed', schema: ReadResult } },
+  },
+  {
+    method: 'get',
+    path: '/v1/companies/:companyID/dynamics',
+    tag: 'companies',
+    summary: "A company's activity feed, newest first",
+    auth: 'apiKey',
+    params: companyID,
+    query: PageQuery,
+    responses: { 200: { description: 'A page of dynamics', schema: DynamicPage } },
+  },
+  {
+    method: 'get',
+    path: '/v1/companies/:companyID/online',
+    tag: 'companies',
+    summary: "A company's online users",
+    auth: 'apiKey',
+    params: companyID,
+    responses: { 200: { description: 'Distinct users with at least one page open', schema: OnlineUsersResponse } },
+  },
+  {
+    method: 'get',
+    path: '/v1/objects/:objectType/:objectID/logs',
+    tag: 'objects',
+    summary: 'The operation log of one object, newest first',
+    auth: 'apiKey',
+    params: { objectType: IdentifierInput, objectID: IdentifierInput },
+    query: ObjectLogsQuery,
+    responses: { 200: { description: 'A page of dynamics', schema: DynamicPage } },
+  },
+  {
+    method: 'post',
+    path: '/v1/tokens',
+    tag: 'tokens',
+    summary: 'Mint a browser token (JWT, HS256) for the page the web backend renders',
+    auth: 'apiKey',
+    body: { schema: MintTokenBody, mediaTypes: json },
+    responses: { 200: { description: 'The token and when it expires', schema: MintTokenResponse } },
+  },
+  ...(['get', 'post'] as const).map(
+    (method): ApiRoute => ({
+      method,
+      path: '/push',
+      tag: 'push',
+      summary: 'The older phpsocket.io push port, drop-in',
+      description:
+        'Fields `action=message|dynamic` plus the record’s fields, from the query string or a form or JSON body ' +
+        '(body fields win); empty form fields count as absent. The key as `Authorization: Bearer` or a `key` field. ' +
+        '`ok`: queued (a message’s receiver has a page open in that company); `offline`: queued and stored, the ' +
+        'receiver gets it at login. Every error is plain text `fail` with its status.',
+      auth: 'apiKey',
+      keyField: true,
+      plainTextErrors: true,
+      ...(method === 'get'
+        ? { query: PushFields }
+        : { body: { schema: PushFields, mediaTypes: ['application/x-www-form-urlencoded', 'application/json'] } }),
+      responses: { 200: { description: 'Queued', text: PushAnswer.options } },
+    }),
+  ),
+  {
+    method: 'get',
+    path: '/healthz',
+    tag: 'probes',
+    summary: 'The process is alive',
+    auth: 'none',
+    responses: { 200: { description: 'Alive', schema: HealthResponse } },
+  },
+  {
+    method: 'get',
+    path: '/readyz',
+    tag: 'probes',
+    summary: 'Redis and the store are reachable',
+    auth: 'none',
+    responses: {
+      200: { description: 'Ready', schema: ReadinessResponse },
+      503: { description: 'A dependency is unreachable; checks says which', schema: ReadinessResponse },
+    },
+  },
+  {
+    method: 'get',
+    path: '/metrics',
+    tag: 'probes',
+    summary: 'Prometheus metrics (text format)',
+    auth: 'none',
+    responses: { 200: { description: 'Metrics', contentType: 'text/plain; version=0.0.4' } },
+  },
+  {
+    method: 'get',
+    path: '/admin/queues',
+    prefix: true,
+    tag: 'operations',
+    summary: 'Bull Board: the notifications queue (only when BULL_BOARD_PASSWORD is set)',
+    auth: 'basic',
+    responses: { 200: { description: 'The board (HTML); its assets and API live below this path', contentType: 'text/html' } },
+  },
+  {
+    method: 'get',
+    path: '/openapi.json',
+    tag: 'docs',
+    summary: 'This document',
+    auth: 'none',
+    responses: { 200: { description: 'OpenAPI 3.1', contentType: 'application/json' } },
+  },
+  {
+    method: 'get',
+    path: '/docs',
+    prefix: true,
+    tag: 'docs',
+    summary: 'This document for people (Swagger UI)',
+    auth: 'none',
+    responses: { 200: { description: 'The page (HTML); its assets live below this path', contentType: 'text/html' } },
+  },
+];

@@ -1,0 +1,33 @@
+import type { Express } from 'express';
+import type { Queue } from 'bullmq';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import { basicAuth } from '../../middleware/basic-auth.js';
+
+/** Where the board lives (SPEC). */
+export const BULL_BOARD_PATH = '/admin/queues';
+
+export interface BullBoardOptions {
+  queue: Queue;
+  user: string;
+  password: string;
+}
+
+/**
+ * Bull Board for the notifications queue at `/admin/queues`, every part of it (page, static
+ * assets, its JSON API) behind HTTP basic auth. Browsers resend the credentials for the assets
+ * and the API by themselves, as they are below the same path.
+ */
+export function mountBullBoard(app: Express, options: BullBoardOptions): void {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  // @bull-board/express 9.10.1 brings its own nested @bull-board/api 9.10.1 next to our 9.10.2:
+  // the same interface at runtime, but TypeScript sees two declarations of its private fields.
+  const adapter = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
+  createBullBoard({ queues: [new BullMQAdapter(options.queue)], serverAdapter: adapter });
+  const board = serverAdapter.getRouter() as Express;
+  // The board is an Express app of its own, with Express's defaults.
+  board.disable('x-powered-by');
+  app.use(BULL_BOARD_PATH, basicAuth({ user: options.user, password: options.password, realm: 'Bull Board' }), board);
+}

@@ -1,0 +1,64 @@
+import express, { Router, type Request, type RequestHandler } from 'express';
+import type { ApiDeps } from '../../api-deps.js';
+import { InvalidInputError } from '../../errors/http-errors.js';
+import type { ApiMetrics } from '../../metrics/api-metrics.js';
+import { apiKeyAuth } from '../../middleware/api-key-auth.js';
+import { parseInput } from '../../middleware/parse-input.js';
+import { SendDynamic } from '../dynamics/send-dynamic.js';
+import { SendMessages } from '../messages/send-messages.js';
+import { PushFields } from './push-fields.js';
+import { PushRecord } from './push-record.js';
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The query string's fields, then the body's (form or JSON), which win. */
+function fieldsOf(req: Request): Record<string, unknown> {
+  return { ...(req.query as Record<string, unknown>), ...(isRecord(req.body) ? req.body : {}) };
+}
+
+/** PHP forms send an unset optional field as an empty string (`url=`), meaning "absent"; `content` may be empty. */
+function withoutEmptyFields(fields: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(fields).filter(([name, value]) => value !== '' || name === 'content'));
+}
+
+/**
+ * `GET|POST /push`, the older phpsocket.io push port: fields from a form, the query string or JSON;
+ * the key as a Bearer header or a `key` field. Answers plain text `ok` / `offline`, and `fail` with
+ * the error's status (400 invalid, 401 key, 429 rate limit, 503 Redis or store down).
+ */
+export function pushRouter(deps: ApiDeps, apiMetrics: ApiMetrics, rateLimit: RequestHandler): Router {
+  const router = Router();
+  const pushRecord = new PushRecord({
+    sendMessages: new SendMessages({ ...deps, apiMetrics }),
+    sendDynamic: new SendDynamic({ ...deps, apiMetrics }),
+    redis: deps.redis,
+    config: deps.config,
+  });
+  const limit = deps.config.BODY_LIMIT_BYTES;
+
+  router.use((_req, res, next) => {
+    res.locals.plainTextErrors = true;
+    next();
+  });
+  // The key may be a body field, so the body is read before the key is checked (unlike /v1).
+  router.use(express.urlencoded({ extended: false, limit }));
+  router.use(express.json({ limit, strict: false }));
+  router.use(apiKeyAuth(deps.config.API_KEYS, { fallback: (req) => fieldsOf(req).key }));
+  router.use(rateLimit);
+
+  const push: RequestHandler = async (req, res) => {
+    if (req.body !== undefined && !isRecord(req.body)) {
+      throw new InvalidInputError([{ path: '(body)', message: 'must be a form or a JSON object' }]);
+    }
+    const fields = parseInput(PushFields, withoutEmptyFields(fieldsOf(req)), 'body');
+    const answer = await pushRecord.execute(fields, {
+      apiKeyId: res.locals.apiKeyId as string,
+      requestId: res.locals.requestId as string,
+    });
+    res.type('text/plain').send(answer);
+  };
+  router.get('/', push);
+  router.post('/', push);
+  return router;
+}
