@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # What `npm start` and `npm test` need from the OS: Node >= 20.19 and redis-server (the launcher
-# starts its own; a system Redis service is not used), plus docker-compose with --test (the test
-# suite validates docker-compose.yml with it). Idempotent: when everything is there it only checks.
+# starts its own; a system Redis service is not used), plus with --test docker-compose (the test
+# suite validates docker-compose.yml with it) and Debian's chromium at /usr/bin/chromium (the
+# browser test drives it headless with playwright-core). Idempotent: when everything is there it
+# only checks.
 set -euo pipefail
 
 usage() { echo "usage: bash scripts/setup.sh [--test]"; }
@@ -30,12 +32,17 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 if ((with_test_tools)); then
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  # The browser test launches this exact path, so a chromium elsewhere on PATH does not count.
+  [[ -x /usr/bin/chromium ]] || missing+=(chromium)
 fi
 ((${#missing[@]} == 0)) && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then
   brew=("${missing[@]/redis-server/redis}")
   echo "setup: please install ${missing[*]} (macOS: brew install ${brew[*]}), then run this again" >&2
+  if [[ " ${missing[*]} " == *" chromium "* ]]; then
+    echo "setup: the browser test runs Chromium from /usr/bin/chromium, where Debian's chromium package puts it" >&2
+  fi
   exit 1
 fi
 if ((EUID == 0)); then

@@ -1,28 +1,35 @@
 import { BusType, companyRoom, ServerEvent, userRoom, type BusEnvelope } from '@notify/contracts';
+import { countedEmit } from './counted-emit.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
 
 /** Turns one bus event into socket events for this gateway's own sockets in the right room. */
-export function emitBusEvent(io: GatewayServer, envelope: BusEnvelope): void {
+export function emitBusEvent(io: GatewayServer, metrics: GatewayMetrics, envelope: BusEnvelope): void {
   switch (envelope.type) {
     case BusType.messageStored: {
       const { message, unread } = envelope.payload;
       const room = io.to(userRoom(message.receiverID));
-      room.emit(ServerEvent.newMessage, message);
-      room.emit(ServerEvent.unreadCount, unread);
-      return;
+      countedEmit(metrics, room, ServerEvent.newMessage, message);
+      countedEmit(metrics, room, ServerEvent.unreadCount, unread);
+      break;
     }
-    case BusType.dynamicStored:
-      io.to(companyRoom(envelope.payload.dynamic.companyID)).emit(ServerEvent.updateDynamic, envelope.payload.dynamic);
-      return;
+    case BusType.dynamicStored: {
+      const { dynamic } = envelope.payload;
+      countedEmit(metrics, io.to(companyRoom(dynamic.companyID)), ServerEvent.updateDynamic, dynamic);
+      break;
+    }
     case BusType.messagesRead: {
       const { uid, selector, unread } = envelope.payload;
       const room = io.to(userRoom(uid));
-      room.emit(ServerEvent.messagesRead, selector);
-      room.emit(ServerEvent.unreadCount, unread);
-      return;
+      countedEmit(metrics, room, ServerEvent.messagesRead, selector);
+      countedEmit(metrics, room, ServerEvent.unreadCount, unread);
+      break;
     }
-    case BusType.presenceChanged:
-      io.to(companyRoom(envelope.payload.companyID)).emit(ServerEvent.updateOnlineCount, envelope.payload.count);
-      return;
+    case BusType.presenceChanged: {
+      const { companyID, count } = envelope.payload;
+      countedEmit(metrics, io.to(companyRoom(companyID)), ServerEvent.updateOnlineCount, count);
+      break;
+    }
   }
+  metrics.emittedBusEvent(envelope);
 }

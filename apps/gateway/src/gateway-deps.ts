@@ -3,6 +3,7 @@ import type { BusPublisher } from '@notify/bus';
 import type { Logger } from '@notify/observability';
 import type { PresenceTracker } from '@notify/presence';
 import type { NotificationStore } from '@notify/store';
+import type { GatewayMetrics } from './gateway-metrics.js';
 
 /** What the gateway's handlers need, built once in `main.ts`. */
 export interface GatewayDeps {
@@ -12,4 +13,9 @@ export interface GatewayDeps {
   /** Publishes `messages.read` when a page marks messages read. */
   bus: BusPublisher;
   presence: PresenceTracker;
+}
+
+/** What the socket handlers get: {@link GatewayDeps} plus the metrics `createGateway` registered. */
+export interface HandlerDeps extends GatewayDeps {
+  metrics: GatewayMetrics;
 }

@@ -1,5 +1,6 @@
 import { RecordId } from '@notify/contracts';
 import { verifyBrowserToken } from '@notify/auth';
+import type { Logger } from '@notify/observability';
 import type { GatewaySocket } from './gateway-types.js';
 
 /**
@@ -7,21 +8,28 @@ import type { GatewaySocket } from './gateway-types.js';
  * connection is refused with `connect_error` "unauthorized". A handshake without any auth is let in
  * unauthenticated: a page written for the older server, which must `login` before the deadline.
  */
-export function handshakeAuth(jwtSecret: string) {
+export function handshakeAuth(jwtSecret: string, logger: Logger) {
   return async (socket: GatewaySocket, next: (error?: Error) => void): Promise<void> => {
-    const auth: Record<string, unknown> = socket.handshake.auth ?? {};
-    if (Object.keys(auth).length === 0) {
-      next();
-      return;
+    let allowed: boolean;
+    try {
+      allowed = await authenticate(jwtSecret, socket);
+    } catch (error) {
+      // socket.io does not catch a rejected middleware: unhandled, it would end the process.
+      logger.error({ err: error }, 'handshake check failed; refusing the connection');
+      allowed = false;
     }
-    const identity = await verifyBrowserToken(jwtSecret, auth.token);
-    if (!identity) {
-      next(new Error('unauthorized'));
-      return;
-    }
-    socket.data.identity = identity;
-    const since = RecordId.safeParse(auth.since);
-    if (since.success) socket.data.since = since.data;
-    next();
+    next(allowed ? undefined : new Error('unauthorized'));
   };
+}
+
+/** Whether the handshake may go on; sets the socket's identity when it carries a valid token. */
+async function authenticate(jwtSecret: string, socket: GatewaySocket): Promise<boolean> {
+  const auth: Record<string, unknown> = socket.handshake.auth ?? {};
+  if (Object.keys(auth).length === 0) return true;
+  const identity = await verifyBrowserToken(jwtSecret, auth.token);
+  if (!identity) return false;
+  socket.data.identity = identity;
+  const since = RecordId.safeParse(auth.since);
+  if (since.success) socket.data.since = since.data;
+  return true;
 }

@@ -1,8 +1,9 @@
 import { ClientEvent, ErrorCode, LoginPayload, toIssues, type LoginAck } from '@notify/contracts';
 import { verifyBrowserToken, type BrowserIdentity } from '@notify/auth';
-import type { GatewayDeps } from './gateway-deps.js';
+import type { GatewayDeps, HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
 import { errorAck, replyTo } from './error-ack.js';
+import { guardedHandler } from './guarded-handler.js';
 import { startSession } from './open-session.js';
 
 /**
@@ -10,42 +11,45 @@ import { startSession } from './open-session.js';
  * ALLOW_UNSIGNED_LOGIN). A socket that has not logged in by the deadline is disconnected; one that
  * offers a bad token is told `unauthorized` and disconnected. A logged-in socket can never switch user.
  */
-export function handleLogin(deps: GatewayDeps, socket: GatewaySocket): void {
+export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
   const deadline = socket.data.identity
     ? undefined
     : setTimeout(() => socket.disconnect(true), deps.config.LOGIN_TIMEOUT_MS);
   socket.once('disconnect', () => clearTimeout(deadline));
 
-  socket.on(ClientEvent.login, async (payload, ack) => {
-    const reply = replyTo<LoginAck>(ack);
-    const parsed = LoginPayload.safeParse(payload);
-    if (!parsed.success) {
-      reply(errorAck(ErrorCode.invalidInput, 'login needs {uid, companyID, token}', toIssues(parsed.error)));
-      return;
-    }
-    const { uid, companyID, token, since } = parsed.data;
-    const current = socket.data.identity;
-    if (current) {
-      const same = current.uid === uid && current.companyID === companyID;
-      reply(same ? current : errorAck(ErrorCode.unauthorized, 'this socket is already logged in as another user'));
-      return;
-    }
-    if (socket.data.loggingIn) {
-      reply(errorAck(ErrorCode.invalidInput, 'a login is already under way on this socket'));
-      return;
-    }
-    socket.data.loggingIn = true;
-    const identity = await identify(deps, uid, companyID, token);
-    if (!identity) {
-      reply(errorAck(ErrorCode.unauthorized, 'unauthorized'));
-      socket.disconnect(true);
-      return;
-    }
-    clearTimeout(deadline);
-    if (since) socket.data.since = since;
-    await startSession(deps, socket, identity);
-    reply(identity);
-  });
+  socket.on(
+    ClientEvent.login,
+    guardedHandler<LoginAck>(deps.logger, ClientEvent.login, async (payload, ack) => {
+      const reply = replyTo<LoginAck>(ack);
+      const parsed = LoginPayload.safeParse(payload);
+      if (!parsed.success) {
+        reply(errorAck(ErrorCode.invalidInput, 'login needs {uid, companyID, token}', toIssues(parsed.error)));
+        return;
+      }
+      const { uid, companyID, token, since } = parsed.data;
+      const current = socket.data.identity;
+      if (current) {
+        const same = current.uid === uid && current.companyID === companyID;
+        reply(same ? current : errorAck(ErrorCode.unauthorized, 'this socket is already logged in as another user'));
+        return;
+      }
+      if (socket.data.loggingIn) {
+        reply(errorAck(ErrorCode.invalidInput, 'a login is already under way on this socket'));
+        return;
+      }
+      socket.data.loggingIn = true;
+      const identity = await identify(deps, uid, companyID, token);
+      if (!identity) {
+        reply(errorAck(ErrorCode.unauthorized, 'unauthorized'));
+        socket.disconnect(true);
+        return;
+      }
+      clearTimeout(deadline);
+      if (since) socket.data.since = since;
+      await startSession(deps, socket, identity);
+      reply(identity);
+    }),
+  );
 }
 
 async function identify(deps: GatewayDeps, uid: string, companyID: string, token: string | undefined): Promise<BrowserIdentity | null> {

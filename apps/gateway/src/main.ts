@@ -17,6 +17,9 @@ const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 
 if (config.ALLOW_UNSIGNED_LOGIN) {
   logger.warn('ALLOW_UNSIGNED_LOGIN is on: any page can log in as any user without a token. Development and migration only.');
 }
+if (config.DEV_TOKEN_ROUTE) {
+  logger.warn('DEV_TOKEN_ROUTE is on: GET /dev/token hands out a token for any user to anyone. Development only.');
+}
 
 const redis = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway` });
 const subscriberConnection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
@@ -26,7 +29,7 @@ const store = await createStore(config);
 const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
 presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
 
-const { http, io } = createGateway(
+const { http, io, metrics } = createGateway(
   { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) },
   {
     registry: createMetricsRegistry('gateway'),
@@ -38,7 +41,14 @@ const { http, io } = createGateway(
 );
 
 const subscriber = new BusSubscriber(subscriberConnection, { prefix });
-subscriber.on('envelope', (envelope) => emitBusEvent(io, envelope));
+subscriber.on('envelope', (envelope) => {
+  try {
+    emitBusEvent(io, metrics, envelope);
+  } catch (error) {
+    // Thrown into ioredis's event loop this would end the process; one event is lost, not every page.
+    logger.error({ err: error, type: envelope.type }, 'could not emit a bus event');
+  }
+});
 subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
 await subscriber.start();
 presence.start();

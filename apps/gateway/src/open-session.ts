@@ -1,6 +1,7 @@
 import { companyRoom, ServerEvent, userRoom } from '@notify/contracts';
 import type { BrowserIdentity } from '@notify/auth';
-import type { GatewayDeps } from './gateway-deps.js';
+import { countedEmit } from './counted-emit.js';
+import type { HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
 
 /**
@@ -9,7 +10,7 @@ import type { GatewaySocket } from './gateway-types.js';
  * Rooms are joined before the replay is read, so a message stored meanwhile arrives live or in the
  * replay, possibly both (pages de-duplicate by id).
  */
-export async function openSession(deps: GatewayDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
+export async function openSession(deps: HandlerDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
   const { uid, companyID } = identity;
   socket.data.identity = identity;
   if (socket.disconnected) return;
@@ -23,17 +24,28 @@ export async function openSession(deps: GatewayDeps, socket: GatewaySocket, iden
     });
   });
 
+  // Sent the moment presence answers, not after the replay: a later change broadcast to the company
+  // room must not be overtaken by this (by then older) count.
+  const countSent = online.then(
+    (count) => countedEmit(deps.metrics, socket, ServerEvent.updateOnlineCount, count),
+    (error: unknown) => deps.logger.warn({ err: error, uid, companyID }, 'presence: join failed'),
+  );
+
   const limit = deps.config.REPLAY_LIMIT;
   const unread = limit > 0
     ? await deps.store.listMessages({ receiverID: uid, unread: true, limit, after: socket.data.since })
     : [];
-  for (const message of unread.reverse()) socket.emit(ServerEvent.newMessage, { ...message, replayed: true });
-  socket.emit(ServerEvent.unreadCount, await deps.store.unreadCount(uid));
-  socket.emit(ServerEvent.updateOnlineCount, await online);
+  for (const message of unread.reverse()) {
+    countedEmit(deps.metrics, socket, ServerEvent.newMessage, { ...message, replayed: true });
+  }
+  deps.metrics.replayedMessages(unread.length);
+  countedEmit(deps.metrics, socket, ServerEvent.unreadCount, await deps.store.unreadCount(uid));
+  // The login is acknowledged only once the page has everything, its online count included.
+  await countSent;
 }
 
 /** {@link openSession}, and when the store or Redis fails meanwhile, log and drop the socket so the page reconnects. */
-export async function startSession(deps: GatewayDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
+export async function startSession(deps: HandlerDeps, socket: GatewaySocket, identity: BrowserIdentity): Promise<void> {
   try {
     await openSession(deps, socket, identity);
   } catch (error) {

@@ -20,12 +20,12 @@ function curl(info: EmbeddedStackInfo, path: string, body: Record<string, unknow
 }
 
 /**
- * What `npm start` prints once everything is ready: the URLs, the dev API key, a curl line that
- * sends a message, one that mints a browser token, and how a page connects.
+ * What `npm start` prints once everything is ready: the URLs (the demo page's among them), the dev
+ * API key, a curl line that sends a message, one that mints a browser token, and how a page connects.
  */
 export function embeddedBanner(info: EmbeddedStackInfo, style: Styler = plain): string {
   const { bullBoard, redis } = info;
-  const width = Math.max(info.gatewayUrl.length, bullBoard.url.length, redis.url.length, info.store.length);
+  const width = Math.max(info.gatewayUrl.length, info.demoUrl?.length ?? 0, bullBoard.url.length, redis.url.length, info.store.length);
   const row = (name: string, value: string, note = '') =>
     `  ${name.padEnd(12)}${note ? `${value.padEnd(width)}  ${style('dim', note)}` : value}`;
   const message = { companyID: 7, receiverID: 1, typeID: 1, title: 'Hello', content: 'Your first notification' };
@@ -34,6 +34,7 @@ export function embeddedBanner(info: EmbeddedStackInfo, style: Styler = plain): 
     style('bold', style('green', 'notify is running')) + style('dim', '  (Ctrl-C stops everything)'),
     '',
     row('gateway', info.gatewayUrl, 'socket.io, for browsers'),
+    ...(info.demoUrl ? [row('demo page', info.demoUrl, 'open it as another user too: ?uid=2&companyID=7')] : []),
     row('api', info.apiUrl, 'HTTP API, for web backends'),
     row('bull board', bullBoard.url, `user ${bullBoard.user}, password ${bullBoard.password ?? '(BULL_BOARD_PASSWORD unset)'}`),
     row('worker', `${info.workerUrl}/healthz`, '/readyz and /metrics beside it (every app has all three)'),

@@ -21,6 +21,8 @@ export interface EmbeddedStackOptions {
 /** What a user needs to use the running stack; URLs use `localhost` unless `HOST` names an address. */
 export interface EmbeddedStackInfo {
   gatewayUrl: string;
+  /** The gateway's demo page for user 1 of company 7; undefined when `DEV_TOKEN_ROUTE` was turned off. */
+  demoUrl: string | undefined;
   apiUrl: string;
   workerUrl: string;
   bullBoard: { url: string; user: string; password: string | undefined };
@@ -143,6 +145,11 @@ export class EmbeddedStack {
     }
     if (!isSet(env.BULL_BOARD_USER)) env.BULL_BOARD_USER = 'admin';
     if (env.STORE !== 'mongo' && !isSet(env.SQLITE_PATH)) env.SQLITE_PATH = join(dataDir, 'notify.db');
+    // The demo page gets its token from the gateway's dev route: on here, off in every other setup.
+    if (!isSet(env.DEV_TOKEN_ROUTE)) env.DEV_TOKEN_ROUTE = '1';
+    // The dev token route mints any user's token for anyone who asks: only this machine may ask,
+    // unless HOST says otherwise.
+    if (!isSet(env.HOST)) env.HOST = '127.0.0.1';
     // The launcher reads the apps' log lines; it prints them pretty itself.
     env.LOG_FORMAT = 'json';
 
@@ -210,8 +217,11 @@ export class EmbeddedStack {
     const hostPart = host.includes(':') ? `[${host}]` : host;
     const url = (name: AppName) => `http://${hostPart}:${this.apps.find((app) => app.name === name)?.port ?? 0}`;
     const shown = (path: string) => (path.startsWith(process.cwd()) ? relative(process.cwd(), path) : path);
+    // The words the apps' config accepts for "on" (libs/config `flag`), which this lib does not depend on.
+    const demoOn = ['1', 'true', 'yes', 'on'].includes((env.DEV_TOKEN_ROUTE ?? '').trim().toLowerCase());
     return {
       gatewayUrl: url('gateway'),
+      demoUrl: demoOn ? `${url('gateway')}/?uid=1&companyID=7` : undefined,
       apiUrl: url('api'),
       workerUrl: url('worker'),
       bullBoard: { url: `${url('api')}/admin/queues`, user: env.BULL_BOARD_USER ?? 'admin', password: env.BULL_BOARD_PASSWORD },

@@ -61,8 +61,8 @@ async function main(): Promise<void> {
     const info = await stack.start();
     if (exiting) return;
     // The same facts as the banner, minus the secrets, for whoever reads the JSON lines.
-    const { gatewayUrl, apiUrl, workerUrl, bullBoard, redis, store } = info;
-    printer.launcher('info', 'ready', { gatewayUrl, apiUrl, workerUrl, bullBoardUrl: bullBoard.url, redis, store });
+    const { gatewayUrl, demoUrl, apiUrl, workerUrl, bullBoard, redis, store } = info;
+    printer.launcher('info', 'ready', { gatewayUrl, demoUrl, apiUrl, workerUrl, bullBoardUrl: bullBoard.url, redis, store });
     printer.text(embeddedBanner(info, (style, text) => printer.style(style, text)));
   } catch (error) {
     if (exiting) return; // stopped by a signal while starting

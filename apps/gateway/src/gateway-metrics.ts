@@ -1,0 +1,88 @@
+import type { BusEnvelope, ServerEvent } from '@notify/contracts';
+import { Counter, Gauge, Histogram, type Registry } from '@notify/observability';
+import type { GatewayServer } from './gateway-types.js';
+
+/** A server → client event name (`new_msg`, `unread_count`, …). */
+export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
+
+/** Seconds. A healthy bus delivers within milliseconds; the upper buckets show a backed-up one. */
+const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/**
+ * The gateway's Prometheus metrics, on the process registry that `/metrics` serves. Socket gauges
+ * are computed from socket.io's own bookkeeping at scrape time, so they can never drift.
+ */
+export class GatewayMetrics {
+  private readonly eventsEmitted: Counter<'event'>;
+  private readonly replayed: Counter;
+  private readonly busLag: Histogram<'type'>;
+
+  constructor(registry: Registry, io: GatewayServer) {
+    const sockets = () => io.of('/').sockets.values();
+    new Gauge({
+      name: 'notify_gateway_connected_sockets',
+      help: 'Sockets connected to this gateway, logged in or not',
+      registers: [registry],
+      collect() {
+        this.set(io.of('/').sockets.size);
+      },
+    });
+    new Gauge({
+      name: 'notify_gateway_logged_in_sockets',
+      help: 'Sockets on this gateway that have proven who they are (handshake token or login)',
+      registers: [registry],
+      collect() {
+        let count = 0;
+        for (const socket of sockets()) if (socket.data.identity) count += 1;
+        this.set(count);
+      },
+    });
+    new Gauge({
+      name: 'notify_gateway_online_users',
+      help: 'Distinct users with at least one page on this gateway (the company-wide count is in Redis)',
+      registers: [registry],
+      collect() {
+        const users = new Set<string>();
+        for (const { data } of sockets()) {
+          if (data.identity) users.add(`${data.identity.companyID}|${data.identity.uid}`);
+        }
+        this.set(users.size);
+      },
+    });
+    this.eventsEmitted = new Counter({
+      name: 'notify_gateway_events_emitted_total',
+      help: 'Socket events emitted, by event name; an emit to a room counts once, however many pages are in it',
+      labelNames: ['event'],
+      registers: [registry],
+    });
+    this.replayed = new Counter({
+      name: 'notify_gateway_replayed_messages_total',
+      help: 'Unread messages replayed to pages at login',
+      registers: [registry],
+    });
+    this.busLag = new Histogram({
+      name: 'notify_gateway_bus_lag_seconds',
+      help: 'From publication on the bus (right after the store write) to the emit on this gateway, by bus event type',
+      labelNames: ['type'],
+      buckets: LAG_BUCKETS,
+      registers: [registry],
+    });
+  }
+
+  /** One emit call of `event`, to one socket or to a room. */
+  emitted(event: ServerEventName): void {
+    this.eventsEmitted.inc({ event });
+  }
+
+  /** `count` unread messages replayed to one page at login. */
+  replayedMessages(count: number): void {
+    if (count > 0) this.replayed.inc(count);
+  }
+
+  /** The store-to-emit lag of a bus event just emitted; envelopes without `sentAt` are not counted. */
+  emittedBusEvent(envelope: BusEnvelope, now = Date.now()): void {
+    if (envelope.sentAt === undefined) return;
+    // Publisher and gateway may be different machines: a clock behind ours must not yield a negative lag.
+    this.busLag.observe({ type: envelope.type }, Math.max(0, now - envelope.sentAt) / 1000);
+  }
+}
