@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { Worker } from 'bullmq';
+import { Queue, Worker } from 'bullmq';
 import { QUEUE_NAME } from '@notify/contracts';
 import { loadConfigOrExit, loadWorkerConfig } from '@notify/config';
 import {
@@ -15,6 +15,8 @@ import { createRedisConnection } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
 import { createStore } from '@notify/store';
 import { createNotificationProcessor } from './notification-processor.js';
+import { observeWorker, timedProcessor } from './observe-worker.js';
+import { WorkerMetrics } from './worker-metrics.js';
 
 const config = loadConfigOrExit(loadWorkerConfig, 'worker');
 const logger = createLogger({ name: 'worker', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -27,27 +29,28 @@ logConnectionErrors(logger, 'redis', connection);
 logConnectionErrors(logger, 'redis (bus)', publisher);
 const store = await createStore(config);
 
-const worker = new Worker(
-  QUEUE_NAME,
-  createNotificationProcessor({ store, bus: new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` }) }),
-  {
-    connection,
-    prefix,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_DURATION_MS,
-    stalledInterval: config.WORKER_LOCK_DURATION_MS,
-    // A job whose worker was killed is retried, not failed, even if that happens a few times.
-    maxStalledCount: 5,
-  },
-);
-worker.on('failed', (job, error) => {
-  const final = job ? job.attemptsMade >= (job.opts.attempts ?? 1) : true;
-  logger[final ? 'error' : 'warn']({ jobId: job?.id, job: job?.name, attempts: job?.attemptsMade, err: error }, final ? 'job failed for good' : 'job failed; will retry');
+const registry = createMetricsRegistry('worker');
+// Only counts jobs (queue depth on scrape); shares the worker's connection, so it holds no extra socket.
+const queue = new Queue(QUEUE_NAME, { connection, prefix });
+const metrics = new WorkerMetrics({ registry, queue });
+const bus = new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` });
+const processor = createNotificationProcessor({ store, bus, onStored: (job, id) => metrics.recordStored(job, id) });
+
+const worker = new Worker(QUEUE_NAME, timedProcessor(processor, metrics), {
+  connection,
+  prefix,
+  concurrency: config.WORKER_CONCURRENCY,
+  lockDuration: config.WORKER_LOCK_DURATION_MS,
+  stalledInterval: config.WORKER_LOCK_DURATION_MS,
+  // A job whose worker was killed is retried, not failed, even if that happens a few times.
+  maxStalledCount: 5,
 });
-worker.on('error', (error) => logger.warn({ err: error }, `worker: ${error.message}`));
+// A failed attempt (a store write error, say) is logged once with its job id and retried with the
+// backoff the api gave the job; the worker itself keeps running.
+observeWorker(worker, { logger, metrics });
 
 const probes = createProbeHandler({
-  registry: createMetricsRegistry('worker'),
+  registry,
   readiness: [
     { name: 'redis', check: () => connection.ping() },
     { name: 'store', check: () => store.ping() },
@@ -64,6 +67,7 @@ server.listen(config.WORKER_HTTP_PORT, config.HOST, () => {
 shutdownOnSignal(logger, async () => {
   // close() lets active jobs finish; anything left is taken over by another worker after its lock expires.
   await worker.close();
+  await queue.close();
   server.close();
   await store.close();
   connection.disconnect();

@@ -6,6 +6,8 @@ import type { NotificationStore } from '@notify/store';
 export interface ProcessorDeps {
   store: NotificationStore;
   bus: BusPublisher;
+  /** Called once a record is stored, before it is published (for the store-lag metric). */
+  onStored?: (jobName: JobName, recordId: string) => void;
 }
 
 /**
@@ -13,12 +15,13 @@ export interface ProcessorDeps {
  * gets it live or on its next login). A retry stores nothing twice (the record id is the store's
  * key) and publishes again: delivery to open pages is at-least-once.
  */
-export function createNotificationProcessor({ store, bus }: ProcessorDeps) {
+export function createNotificationProcessor({ store, bus, onStored }: ProcessorDeps) {
   return async (job: Job<unknown>): Promise<void> => {
     switch (job.name) {
       case JobName.message: {
         const { message } = parseJob(MessageJobData, job);
         await store.insertMessages([message]);
+        onStored?.(JobName.message, message.id);
         const unread = await store.unreadCount(message.receiverID);
         await bus.publish(BusType.messageStored, { message, unread });
         return;
@@ -26,6 +29,7 @@ export function createNotificationProcessor({ store, bus }: ProcessorDeps) {
       case JobName.dynamic: {
         const { dynamic } = parseJob(DynamicJobData, job);
         await store.insertDynamics([dynamic]);
+        onStored?.(JobName.dynamic, dynamic.id);
         await bus.publish(BusType.dynamicStored, { dynamic });
         return;
       }

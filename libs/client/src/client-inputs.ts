@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { MessageTypeId, RecordId, SendDynamicBody, SendMessageBody } from '@notify/contracts';
+
+/** An identifier as the api accepts it: a string or an integer (returned as a string). */
+export type IdentifierValue = string | number;
+
+type MessageBody = z.input<typeof SendMessageBody>;
+
+/** A message to one user: the `POST /v1/messages` body with `receiverID`. */
+export type SendMessageInput = Omit<MessageBody, 'receiverID' | 'receiverIDs'> & { receiverID: IdentifierValue };
+
+/** The same message to many users (1-1000, duplicates sent once): the body with `receiverIDs`. */
+export type SendMessagesInput = Omit<MessageBody, 'receiverID' | 'receiverIDs'> & { receiverIDs: IdentifierValue[] };
+
+/** An entry of a company's activity feed and operation log: the `POST /v1/dynamics` body. */
+export type SendDynamicInput = z.input<typeof SendDynamicBody>;
+
+/** Filters and paging of `listMessages`; newest first. */
+export interface ListMessagesQuery {
+  /** Only messages of this company. */
+  companyID?: IdentifierValue;
+  /** true: only unread; false: only read; absent: both. */
+  unread?: boolean;
+  typeID?: MessageTypeId;
+  /** 1-100. Default 20 (the api's). */
+  limit?: number;
+  /** The previous page's `nextCursor`. */
+  before?: RecordId;
+}

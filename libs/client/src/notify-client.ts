@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import {
+  Message,
+  MintTokenResponse,
+  ReadResult,
+  SendDynamicResponse,
+  SendMessageResponse,
+  UnreadCount,
+  page,
+  type Page,
+  type ReadSelector,
+} from '@notify/contracts';
+import { ApiTransport, type ResponseSchema } from './api-transport.js';
+import type { CallOptions, SendOptions } from './call-options.js';
+import type { IdentifierValue, ListMessagesQuery, SendDynamicInput, SendMessageInput, SendMessagesInput } from './client-inputs.js';
+
+export interface NotifyClientOptions {
+  /** The api's base URL, e.g. `http://notify-api:2121` (a path prefix is kept). */
+  baseUrl: string;
+  /** A producer key, one of the api's `API_KEYS`; sent as `Authorization: Bearer <key>`. */
+  apiKey: string;
+  /** Retries after the first attempt, on 429, 502, 503, 504, network errors and timeouts. Default 5. */
+  retries?: number;
+  /** Base of the exponential backoff between attempts (ms), doubled per retry, with jitter. Default 200. */
+  backoff?: number;
+  /** Longest backoff between two attempts (ms); a `Retry-After` from the api is honoured as given. Default 5000. */
+  maxBackoffMs?: number;
+  /** How long one attempt may take, answer included (ms). Default 10 000. */
+  timeoutMs?: number;
+  /** The fetch to use. Default: the global one. */
+  fetch?: typeof fetch;
+}
+
+const MessagePage = page(Message);
+const segment = (value: IdentifierValue) => encodeURIComponent(String(value));
+
+/**
+ * A typed client for the notify api, for web backends (Node ≥ 20). Sends carry an
+ * `Idempotency-Key` and are retried with it, so a retried send is stored once. Failures reject
+ * with {@link NotifyApiError} (the api said no), {@link NotifyRetriesExhaustedError} (it kept
+ * saying "not now", or could not be reached) or {@link NotifyResponseError} (an unexpected answer).
+ */
+export class NotifyClient {
+  private readonly transport: ApiTransport;
+
+  constructor(options: NotifyClientOptions) {
+    this.transport = new ApiTransport({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      retries: options.retries ?? 5,
+      backoffMs: options.backoff ?? 200,
+      maxBackoffMs: options.maxBackoffMs ?? 5000,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      fetch: options.fetch ?? globalThis.fetch,
+    });
+  }
+
+  /** Sends a message to one user (`POST /v1/messages`) → `{ids: [id], status: 'queued'}`. */
+  sendMessage(input: SendMessageInput, options: SendOptions = {}): Promise<SendMessageResponse> {
+    return this.send('/v1/messages', input, SendMessageResponse, options);
+  }
+
+  /** Sends the same message to many users → one id per distinct receiver, in order. */
+  sendMessages(input: SendMessagesInput, options: SendOptions = {}): Promise<SendMessageResponse> {
+    return this.send('/v1/messages', input, SendMessageResponse, options);
+  }
+
+  /** Sends an entry of a company's activity feed (`POST /v1/dynamics`) → `{id, status: 'queued'}`. */
+  sendDynamic(input: SendDynamicInput, options: SendOptions = {}): Promise<SendDynamicResponse> {
+    return this.send('/v1/dynamics', input, SendDynamicResponse, options);
+  }
+
+  /** One page of a user's messages, newest first; pass `nextCursor` as `before` for the next. */
+  listMessages(uid: IdentifierValue, query: ListMessagesQuery = {}, options: CallOptions = {}): Promise<Page<Message>> {
+    const search = new URLSearchParams();
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+    const qs = search.toString() ? `?${search}` : '';
+    return this.transport.call({ ...options, method: 'GET', path: `/v1/users/${segment(uid)}/messages${qs}`, schema: MessagePage });
+  }
+
+  /** A user's exact unread count, in total and per type, optionally within one company. */
+  unreadCount(uid: IdentifierValue, { companyID }: { companyID?: IdentifierValue } = {}, options: CallOptions = {}): Promise<UnreadCount> {
+    const qs = companyID === undefined ? '' : `?${new URLSearchParams({ companyID: String(companyID) })}`;
+    return this.transport.call({ ...options, method: 'GET', path: `/v1/users/${segment(uid)}/unread-count${qs}`, schema: UnreadCount });
+  }
+
+  /**
+   * Marks a user's messages read: `{ids}`, `{typeID}` or `{all: true}` → `{updated}`. Safe to
+   * retry, but a retry after a lost answer reports 0 updated: the first attempt did the work.
+   */
+  markRead(uid: IdentifierValue, selector: ReadSelector, options: CallOptions = {}): Promise<ReadResult> {
+    const path = `/v1/users/${segment(uid)}/messages/read`;
+    return this.transport.call({ ...options, method: 'POST', path, body: selector, schema: ReadResult });
+  }
+
+  /** A browser token for the gateway (`ttlSeconds` 1 s to 7 days, default the api's 1 h). */
+  mintToken(uid: IdentifierValue, companyID: IdentifierValue, ttlSeconds?: number, options: CallOptions = {}): Promise<MintTokenResponse> {
+    return this.transport.call({ ...options, method: 'POST', path: '/v1/tokens', body: { uid, companyID, ttlSeconds }, schema: MintTokenResponse });
+  }
+
+  private send<T>(path: string, body: unknown, schema: ResponseSchema<T>, options: SendOptions): Promise<T> {
+    // One key per call, not per attempt: that is what lets the api recognise a retry.
+    const { idempotencyKey = randomUUID(), ...rest } = options;
+    return this.transport.call({ ...rest, method: 'POST', path, body, idempotencyKey, schema });
+  }
+}
