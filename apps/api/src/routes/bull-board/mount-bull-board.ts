@@ -22,10 +22,7 @@ export interface BullBoardOptions {
 export function mountBullBoard(app: Express, options: BullBoardOptions): void {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
-  // @bull-board/express 9.10.1 brings its own nested @bull-board/api 9.10.1 next to our 9.10.2:
-  // the same interface at runtime, but TypeScript sees two declarations of its private fields.
-  const adapter = serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'];
-  createBullBoard({ queues: [new BullMQAdapter(options.queue)], serverAdapter: adapter });
+  createBullBoard({ queues: [new BullMQAdapter(options.queue)], serverAdapter });
   const board = serverAdapter.getRouter() as Express;
   // The board is an Express app of its own, with Express's defaults.
   board.disable('x-powered-by');
