@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '@notify/redis';
 import { PresenceReplyError } from './presence-errors.js';
 import type { PresenceKeys } from './presence-keys.js';
 
@@ -76,7 +76,7 @@ end
 return reply
 `;
 
-const SHA = createHash('sha1').update(LUA).digest('hex');
+const PRESENCE_SCRIPT = new LuaScript(LUA);
 
 /** What to do with one session member: add or refresh it, remove it, or refresh it only if present. */
 export interface SessionOp {
@@ -113,28 +113,18 @@ export interface PresenceScriptResult {
 
 /**
  * Prunes expired sessions of one company, applies `ops`, and publishes the new distinct-user count
- * on the bus if it changed. Runs by EVALSHA and falls back to EVAL when Redis does not have the
- * script (first run, restart, SCRIPT FLUSH). The retry goes out after later commands on the same
- * connection, so calls whose order matters must await each other (the tracker's per-user queue does).
+ * on the bus if it changed. Calls whose order matters must await each other (the tracker's
+ * per-user queue does): see {@link LuaScript}.
  */
 export async function runPresenceScript(redis: Redis, call: PresenceScriptCall): Promise<PresenceScriptResult> {
   const args = [
-    call.keys.sessions,
-    call.keys.uids,
     call.channel,
     call.origin,
     call.companyID,
     String(call.leaseMs),
     ...call.ops.map((op) => OP_PREFIX[op.kind] + op.member),
   ];
-  let reply: unknown;
-  try {
-    reply = await redis.evalsha(SHA, 2, ...args);
-  } catch (error) {
-    if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-    reply = await redis.eval(LUA, 2, ...args);
-  }
-  return parseReply(reply);
+  return parseReply(await PRESENCE_SCRIPT.run(redis, [call.keys.sessions, call.keys.uids], args));
 }
 
 function parseReply(reply: unknown): PresenceScriptResult {

@@ -1,1 +1,2 @@
 export * from './create-redis-connection.js';
+export * from './lua-script.js';

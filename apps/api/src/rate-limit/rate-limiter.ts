@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { LuaScript } from '@notify/redis';
 
 /**
  * A fixed one-second window per key, in one hash `{s: second, n: count}`: the first hit of a new
@@ -20,7 +20,7 @@ end
 return { count, 1000 - math.floor(tonumber(time[2]) / 1000) }
 `;
 
-const SHA = createHash('sha1').update(LUA).digest('hex');
+const RATE_LIMIT_SCRIPT = new LuaScript(LUA);
 
 export interface RateLimiterOptions {
   /** Key prefix (`REDIS_PREFIX`). */
@@ -46,13 +46,7 @@ export class RateLimiter {
   /** Counts one request of `scope` and says whether it is within the limit. */
   async hit(scope: string): Promise<RateLimitVerdict> {
     const key = `${this.options.prefix}:rate-limit:${scope}`;
-    let reply: unknown;
-    try {
-      reply = await this.redis.evalsha(SHA, 1, key);
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
-      reply = await this.redis.eval(LUA, 1, key);
-    }
+    const reply = await RATE_LIMIT_SCRIPT.run(this.redis, [key]);
     const [count, msLeft] = Array.isArray(reply) ? (reply as unknown[]) : [];
     if (typeof count !== 'number' || typeof msLeft !== 'number') {
       throw new Error(`rate limiter: unexpected reply from Redis: ${JSON.stringify(reply)}`);
