@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { BusType, DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
 import type { BusPublisher } from '@notify/bus';
 import type { NotificationStore } from '@notify/store';
+import type { z } from 'zod';
 
 export interface ProcessorDeps {
   store: NotificationStore;
@@ -40,7 +41,7 @@ export function createNotificationProcessor({ store, bus, onStored }: ProcessorD
 }
 
 /** Job data is parsed, not trusted; a malformed job fails at once (no retries) and stays for inspection. */
-function parseJob<T>(schema: { safeParse(data: unknown): { success: true; data: T } | { success: false; error: Error } }, job: Job<unknown>): T {
+function parseJob<S extends z.ZodType>(schema: S, job: Job<unknown>): z.infer<S> {
   const result = schema.safeParse(job.data);
   if (!result.success) throw new UnrecoverableError(`malformed ${job.name} job: ${result.error.message}`);
   return result.data;
