@@ -1,0 +1,112 @@
+import type { HistogramSnapshot } from '../latency-histogram.js';
+
+/** One simulated browser page: whose it is and the browser token minted for it by `POST /v1/tokens`. */
+export interface PageSpec {
+  uid: string;
+  companyID: string;
+  token: string;
+}
+
+/**
+ * How a page group's server authenticates pages: `token` = the Socket API's `auth: {token}`;
+ * `identity` = raw socket.io with no auth, the page names its rooms (socket ceiling).
+ */
+export type PageAuth = 'token' | 'identity';
+
+/** Where a driver sends records: the api (or its stand-in) over HTTP, or a socket.io `push` event. */
+export type Transport = { kind: 'http'; url: string; apiKey: string } | { kind: 'socket'; url: string };
+
+/** Whom a driver sends to: random users among the agent's own pages, or one company (a dynamic each). */
+export type Targets = { kind: 'own-users' } | { kind: 'company'; companyID: string; sentinelUid: string };
+
+/**
+ * Open loop at a fixed rate, or closed loop: at most `size` records sent and not yet seen by a page
+ * of the agent (for a company, by its sentinel page), so the queue can never keep growing.
+ */
+export type Pace = { kind: 'rate'; perSecond: number } | { kind: 'window'; size: number };
+
+export interface DriveSpec {
+  transport: Transport;
+  record: 'message' | 'dynamic';
+  targets: Targets;
+  pace: Pace;
+  durationMs: number;
+  /** Characters of `content`. */
+  payloadBytes: number;
+}
+
+/** What a driver did; times are epoch ms (one clock for every process on the machine). */
+export interface DriveResult {
+  sent: number;
+  accepted: number;
+  failed: number;
+  /** Answers by status (`error` for a network failure). */
+  statuses: Record<string, number>;
+  firstSendAt: number;
+  lastSendAt: number;
+  /** Deliveries the accepted records owe to this agent's pages (own-users targets only). */
+  expectedDeliveries: number;
+  /** Closed loop only: records never seen within the time-out, given up on to free their slot. */
+  gaveUp: number;
+}
+
+/** What a group's pages received since the last `reset`. */
+export interface GroupStats {
+  deliveries: number;
+  /** Distinct record ids received. */
+  records: number;
+  firstAt: number;
+  lastAt: number;
+  latency: HistogramSnapshot;
+  /** Other events (e.g. `unread_count`, `update_online_count`) by name. */
+  otherEvents: Record<string, number>;
+  pages: number;
+}
+
+export interface ConnectResult {
+  connected: number;
+  failed: number;
+  firstError?: string;
+  elapsedMs: number;
+}
+
+export interface ReplayResult {
+  /** ms from `login` sent to `unread_count` received, which the gateway sends after the last replayed `new_msg`. */
+  latency: HistogramSnapshot;
+  replayedPerLogin: number[];
+  failed: number;
+  firstError?: string;
+}
+
+/** Orchestrator → agent. Every command is answered by one {@link AgentReply} with the same `seq`. */
+export type AgentCommand =
+  | {
+      cmd: 'connect';
+      group: string;
+      url: string;
+      pages: PageSpec[];
+      auth: PageAuth;
+      /** The page counts as open at `connect`, or (the Socket API) once it has its `unread_count` and `update_online_count`. */
+      readyEvent: 'connect' | 'session';
+      concurrency: number;
+      timeoutMs: number;
+    }
+  | { cmd: 'disconnect'; group: string }
+  | { cmd: 'reset'; group: string }
+  | { cmd: 'stats'; group: string }
+  | { cmd: 'drive'; group: string; spec: DriveSpec }
+  | { cmd: 'replay'; url: string; users: PageSpec[]; logins: number; timeoutMs: number };
+
+export type AgentRequest = AgentCommand & { seq: number };
+
+export type AgentReply = { seq: number; ok: true; result: unknown } | { seq: number; ok: false; error: string };
+
+/** Results by command. */
+export interface AgentResults {
+  connect: ConnectResult;
+  disconnect: null;
+  reset: null;
+  stats: GroupStats;
+  drive: DriveResult;
+  replay: ReplayResult;
+}

@@ -1,0 +1,177 @@
+import type { DriveResult, DriveSpec } from './agent-protocol.js';
+import type { PageGroup } from './page-group.js';
+import { httpSender, socketSender, type OutgoingRecord, type RecordSender } from './record-sender.js';
+
+/** A closed-loop record not seen by then is given up on (its slot freed), so a lost one cannot stall the run. */
+const GIVE_UP_MS = 10_000;
+/** Open loop: never more requests in flight than this; a rate the server cannot answer shows as `sent` < offered. */
+const MAX_IN_FLIGHT = 1000;
+
+/**
+ * Sends records for `spec.durationMs` at a fixed rate or in a closed loop, then waits for the
+ * answers still in flight (not for the deliveries: the orchestrator waits for those).
+ */
+export async function drive(spec: DriveSpec, group: PageGroup): Promise<DriveResult> {
+  const sender: RecordSender =
+    spec.transport.kind === 'http'
+      ? httpSender(spec.transport, spec.pace.kind === 'window' ? Math.max(1, spec.pace.size) : 256)
+      : await socketSender(spec.transport);
+  try {
+    return await new Drive(spec, group, sender).run();
+  } finally {
+    sender.close();
+  }
+}
+
+class Drive {
+  private readonly result: DriveResult = {
+    sent: 0,
+    accepted: 0,
+    failed: 0,
+    statuses: {},
+    firstSendAt: 0,
+    lastSendAt: 0,
+    expectedDeliveries: 0,
+    gaveUp: 0,
+  };
+  private inFlight = 0;
+  /** Closed loop: accepted, not yet seen, with the time sent. */
+  private readonly outstanding = new Map<string, number>();
+  /** Closed loop: seen before their answer came back (a fast pipeline does that). */
+  private readonly seenEarly = new Set<string>();
+  private readonly content: string;
+  private endAt = 0;
+  private sequence = 0;
+  private settle: (() => void) | undefined;
+
+  constructor(
+    private readonly spec: DriveSpec,
+    private readonly group: PageGroup,
+    private readonly sender: RecordSender,
+  ) {
+    this.content = 'x'.repeat(spec.payloadBytes);
+  }
+
+  async run(): Promise<DriveResult> {
+    if (this.spec.targets.kind === 'own-users' && this.group.uids.length === 0) return this.result;
+    const stopWatching = this.spec.pace.kind === 'window' ? this.group.onDelivery((id, uid, first) => this.seen(id, uid, first)) : () => true;
+    const sweeper = setInterval(() => this.giveUpOnLost(), 1000);
+    const start = Date.now();
+    this.endAt = start + this.spec.durationMs;
+    const finished = new Promise<void>((resolve) => (this.settle = resolve));
+    if (this.spec.pace.kind === 'window') {
+      for (let slot = 0; slot < this.spec.pace.size; slot += 1) this.sendOne();
+    } else {
+      this.tick(start, this.spec.pace.perSecond);
+    }
+    await finished;
+    clearInterval(sweeper);
+    stopWatching();
+    return this.result;
+  }
+
+  /** Open loop: sends whatever is due by now, then comes back in a millisecond. */
+  private tick(start: number, perSecond: number): void {
+    const now = Date.now();
+    const due = Math.min(Math.floor(((Math.min(now, this.endAt) - start) * perSecond) / 1000), Math.ceil((this.spec.durationMs * perSecond) / 1000));
+    while (this.result.sent < due && this.inFlight < MAX_IN_FLIGHT && this.sendOne());
+    if (now < this.endAt) setTimeout(() => this.tick(start, perSecond), 1);
+    else this.maybeFinished();
+  }
+
+  /** Sends one record unless the time is up; false when it is. */
+  private sendOne(): boolean {
+    const now = Date.now();
+    if (now >= this.endAt) {
+      this.maybeFinished();
+      return false;
+    }
+    const record = this.nextRecord();
+    this.result.sent += 1;
+    this.result.firstSendAt ||= now;
+    this.result.lastSendAt = now;
+    this.inFlight += 1;
+    void this.sender.send(record.outgoing).then(({ status, ids }) => {
+      this.inFlight -= 1;
+      this.result.statuses[status] = (this.result.statuses[status] ?? 0) + 1;
+      if (ids.length === 0) {
+        this.result.failed += 1;
+        this.freeSlot();
+      } else {
+        this.result.accepted += 1;
+        this.result.expectedDeliveries += ids.length * record.tabs;
+        for (const id of ids) this.answered(id);
+      }
+      this.maybeFinished();
+    });
+    return true;
+  }
+
+  private nextRecord(): { outgoing: OutgoingRecord; tabs: number } {
+    const n = (this.sequence += 1);
+    const targets = this.spec.targets;
+    if (targets.kind === 'company') {
+      return {
+        tabs: 0,
+        outgoing: {
+          path: '/v1/dynamics',
+          room: `company:${targets.companyID}`,
+          event: 'update_dynamic',
+          body: { companyID: targets.companyID, operatorID: 'bench-operator', operator: 'Bench', title: `bench dynamic ${n}`, content: this.content },
+        },
+      };
+    }
+    const uids = this.group.uids;
+    const uid = uids[Math.floor(Math.random() * uids.length)] as string;
+    return {
+      tabs: this.group.tabs.get(uid) ?? 0,
+      outgoing: {
+        path: '/v1/messages',
+        room: `uid:${uid}`,
+        event: 'new_msg',
+        body: {
+          companyID: this.group.companyOf.get(uid),
+          receiverID: uid,
+          typeID: 1 + (n % 3),
+          title: `bench message ${n}`,
+          content: this.content,
+        },
+      },
+    };
+  }
+
+  /** Closed loop: the answer for `id` came back. */
+  private answered(id: string): void {
+    if (this.spec.pace.kind !== 'window') return;
+    if (this.seenEarly.delete(id)) this.freeSlot();
+    else this.outstanding.set(id, Date.now());
+  }
+
+  /** Closed loop: a page saw `id` (for a company: its sentinel page; else the first tab). */
+  private seen(id: string, uid: string, first: boolean): void {
+    const targets = this.spec.targets;
+    const counts = targets.kind === 'company' ? uid === targets.sentinelUid : first;
+    if (!counts) return;
+    if (this.outstanding.delete(id)) this.freeSlot();
+    else if (this.inFlight > 0) this.seenEarly.add(id);
+  }
+
+  private freeSlot(): void {
+    if (this.spec.pace.kind === 'window') this.sendOne();
+    else this.maybeFinished();
+  }
+
+  private giveUpOnLost(): void {
+    const limit = Date.now() - GIVE_UP_MS;
+    for (const [id, sentAt] of this.outstanding) {
+      if (sentAt > limit) continue;
+      this.outstanding.delete(id);
+      this.result.gaveUp += 1;
+      this.freeSlot();
+    }
+  }
+
+  private maybeFinished(): void {
+    if (this.inFlight === 0 && Date.now() >= this.endAt) this.settle?.();
+  }
+}

@@ -1,0 +1,72 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { JobName, newRecordId, type Message } from '@notify/contracts';
+
+// Baseline "queue ceiling", producer side: adds `message` jobs shaped like the api's (same data,
+// options and one add per request) as fast as the queue takes them, but never more than `window`
+// waiting, so the no-op worker is measured at its sustained pace, not against a growing backlog.
+const [url, prefix, queueName, durationMs, window, payloadBytes] = process.argv.slice(2) as [string, string, string, string, string, string];
+
+// The api's job options (apps/api/src/queue/notification-queue.ts), so BullMQ does the same bookkeeping.
+const JOB_OPTIONS = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 250 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 14 * 24 * 3600, count: 100_000 },
+};
+const CONCURRENT_ADDS = 32;
+
+const connection = new Redis(url, { maxRetriesPerRequest: null });
+const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: JOB_OPTIONS });
+const content = 'x'.repeat(Number(payloadBytes));
+let added = 0;
+
+function job(): { name: string; data: { message: Message }; opts: { jobId: string } } {
+  const id = newRecordId();
+  const message: Message = {
+    id,
+    companyID: 'bench',
+    receiverID: `u${added % 1000}`,
+    typeID: 1,
+    title: `bench message ${added}`,
+    content,
+    date: new Date().toISOString(),
+    isRead: false,
+  };
+  return { name: JobName.message, data: { message }, opts: { jobId: id } };
+}
+
+async function produce(): Promise<void> {
+  const endAt = Date.now() + Number(durationMs);
+  let waiting = 0;
+  let checkedAt = 0;
+  const adder = async () => {
+    while (Date.now() < endAt) {
+      if (Date.now() - checkedAt > 5) {
+        checkedAt = Date.now();
+        waiting = await queue.getWaitingCount();
+      }
+      if (waiting >= Number(window)) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        continue;
+      }
+      waiting += 1;
+      await queue.addBulk([job()]);
+      added += 1;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_ADDS }, adder));
+}
+
+process.on('message', (message: { cmd: string }) => {
+  if (message.cmd !== 'run') return;
+  const startedAt = Date.now();
+  void produce().then(
+    () => process.send?.({ added, startedAt, endedAt: Date.now() }),
+    (error: Error) => process.send?.({ error: error.message }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.on('SIGTERM', () => void queue.close().finally(() => process.exit(0)));
+await queue.waitUntilReady();
+process.send?.({ ready: true });

@@ -1,0 +1,86 @@
+import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { forkBenchChild } from '../bench-child.js';
+import type { BenchContext } from '../bench-context.js';
+import { cpuMs } from '../process-stats.js';
+
+export interface QueueCeilingResult {
+  jobsPerS: number;
+  added: number;
+  completed: number;
+  elapsedS: number;
+  concurrency: number;
+  cpuPercent: Record<string, number>;
+}
+
+type Reply = Record<string, unknown>;
+
+/**
+ * Queue ceiling: a producer process adding `message` jobs shaped like the api's, and a worker process
+ * with a no-op processor and the pipeline's concurrency, on the pipeline's Redis (own queue): the
+ * most the queue stage alone can pass here.
+ */
+export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingResult> {
+  const { options, bench } = ctx;
+  const redisUrl = bench.stack.redis.url;
+  const prefix = `benchq${randomBytes(3).toString('hex')}`;
+  const queueName = 'queue-ceiling';
+  const concurrency = Number(options.appEnv.WORKER_CONCURRENCY ?? 50);
+  const durationMs = options.durationS * 1000;
+  ctx.log(`queue ceiling: no-op BullMQ worker (concurrency ${concurrency}) for ${options.durationS} s`);
+  const worker = await forkBenchChild('./baselines/queue-ceiling-worker.js', { args: [redisUrl, prefix, queueName, String(concurrency)] });
+  const producer = await forkBenchChild('./baselines/queue-ceiling-producer.js', {
+    args: [redisUrl, prefix, queueName, String(durationMs), String(options.window), String(options.payloadBytes)],
+  }).catch(async (error: unknown) => {
+    await worker.stop();
+    throw error;
+  });
+  const ask = (child: typeof worker, message: Reply) =>
+    new Promise<Reply>((resolve) => {
+      child.child.once('message', (reply: Reply) => resolve(reply));
+      child.child.send(message);
+    });
+  try {
+    const cpuBefore = { producer: (await cpuMs(producer.pid)) ?? 0, worker: (await cpuMs(worker.pid)) ?? 0, redis: (await cpuMs(bench.stack.redis.pid)) ?? 0 };
+    const startedAt = Date.now();
+    const produced = await ask(producer, { cmd: 'run' });
+    if (typeof produced.error === 'string') throw new Error(`queue ceiling producer: ${produced.error}`);
+    const added = produced.added as number;
+    let count = await ask(worker, { cmd: 'count' });
+    for (const deadline = Date.now() + 10_000; (count.completed as number) < added && Date.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      count = await ask(worker, { cmd: 'count' });
+    }
+    const wallS = (Date.now() - startedAt) / 1000;
+    const cpu = (name: keyof typeof cpuBefore, now: number | undefined) => Math.round((100 * ((now ?? 0) - cpuBefore[name])) / 1000 / wallS);
+    const completed = count.completed as number;
+    const elapsedS = ((count.lastAt as number) - (produced.startedAt as number)) / 1000;
+    return {
+      jobsPerS: elapsedS > 0 ? Math.round(completed / elapsedS) : 0,
+      added,
+      completed,
+      elapsedS: Math.round(elapsedS * 100) / 100,
+      concurrency,
+      cpuPercent: {
+        producer: cpu('producer', await cpuMs(producer.pid)),
+        worker: cpu('worker', await cpuMs(worker.pid)),
+        redis: cpu('redis', await cpuMs(bench.stack.redis.pid)),
+      },
+    };
+  } finally {
+    await Promise.all([producer.stop(), worker.stop()]);
+    await obliterate(redisUrl, prefix, queueName);
+  }
+}
+
+async function obliterate(redisUrl: string, prefix: string, queueName: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue(queueName, { connection: redis, prefix });
+  try {
+    await queue.obliterate({ force: true });
+  } finally {
+    await queue.close();
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,104 @@
+import type { BenchOptions } from '../bench-options.js';
+import type { ProfileSummary } from '../profile/cpu-profile-summary.js';
+import type { QueueCeilingResult } from '../baselines/queue-ceiling.js';
+import type { ConnectionsResult } from '../scenarios/connections.js';
+import type { PhaseResult, SystemName } from '../scenarios/delivery-phase.js';
+import type { ReplayMeasurement } from '../scenarios/replay.js';
+
+/** The machine the run was on, and how busy it was (load averages: 1, 5, 15 min). */
+export interface MachineInfo {
+  cpus: number;
+  cpuModel: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  loadBefore: number[];
+  loadAfter: number[];
+}
+
+/** One target of the issue and where this run stands. */
+export interface TargetCheck {
+  name: string;
+  target: string;
+  actual: string;
+  met: boolean | null;
+  /** What to know when reading `actual`. */
+  note?: string;
+}
+
+/** Everything a run measured: written as `bench/results/<timestamp>.json`. */
+export interface BenchResults {
+  version: 1;
+  startedAt: string;
+  finishedAt: string;
+  durationS: number;
+  machine: MachineInfo;
+  options: BenchOptions;
+  /** Delivery phases (unicast, broadcast) of the pipeline and the direct-push and socket-ceiling baselines. */
+  phases: PhaseResult[];
+  connections?: ConnectionsResult;
+  replay?: ReplayMeasurement[];
+  queueCeiling?: QueueCeilingResult;
+  /** Pipeline ÷ baseline. */
+  ratios: Record<string, number>;
+  targets: TargetCheck[];
+  profiles?: Record<string, ProfileSummary>;
+  /** Problems that did not stop the run (a failed scenario, missing deliveries). */
+  warnings: string[];
+}
+
+export function findPhase(results: Pick<BenchResults, 'phases'>, system: SystemName, label: string): PhaseResult | undefined {
+  return results.phases.find((phase) => phase.system === system && phase.label === label);
+}
+
+const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? Math.round((a / b) * 1000) / 1000 : undefined);
+
+/** The pipeline as a fraction of each baseline. */
+export function computeRatios(results: Omit<BenchResults, 'ratios' | 'targets'>): Record<string, number> {
+  const ratios: Record<string, number | undefined> = {};
+  const fixed = `unicast ${results.options.rate}/s`;
+  const flat = 'unicast flat out';
+  const pipeFlat = findPhase(results, 'pipeline', flat);
+  const pipeFixed = findPhase(results, 'pipeline', fixed);
+  const directFlat = findPhase(results, 'direct push', flat);
+  const directFixed = findPhase(results, 'direct push', fixed);
+  ratios['unicast throughput: pipeline / direct push'] = ratio(pipeFlat?.recordsPerS, directFlat?.recordsPerS);
+  ratios['unicast p50 latency at fixed rate: pipeline / direct push'] = ratio(pipeFixed?.latencyMs.p50, directFixed?.latencyMs.p50);
+  ratios['unicast p99 latency at fixed rate: pipeline / direct push'] = ratio(pipeFixed?.latencyMs.p99, directFixed?.latencyMs.p99);
+  ratios['unicast mean latency at fixed rate: pipeline / direct push'] = ratio(pipeFixed?.latencyMs.mean, directFixed?.latencyMs.mean);
+  ratios['unicast throughput: pipeline / queue ceiling'] = ratio(pipeFlat?.recordsPerS, results.queueCeiling?.jobsPerS);
+  ratios['unicast throughput: pipeline / socket ceiling'] = ratio(pipeFlat?.recordsPerS, findPhase(results, 'socket ceiling', flat)?.recordsPerS);
+  for (const size of results.options.broadcastSizes) {
+    const label = `broadcast ${size} pages`;
+    const pipe = findPhase(results, 'pipeline', label)?.deliveriesPerS;
+    ratios[`${label} deliveries/s: pipeline / socket ceiling`] = ratio(pipe, findPhase(results, 'socket ceiling', label)?.deliveriesPerS);
+    ratios[`${label} deliveries/s: pipeline / direct push`] = ratio(pipe, findPhase(results, 'direct push', label)?.deliveriesPerS);
+  }
+  return Object.fromEntries(Object.entries(ratios).filter((entry): entry is [string, number] => entry[1] !== undefined));
+}
+
+/** The issue's targets for this 2-core machine, checked against the run. */
+export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  const add = (name: string, target: string, actual: number | undefined, unit: string, met: (value: number) => boolean) =>
+    checks.push({ name, target, actual: actual === undefined ? 'not measured' : `${actual}${unit}`, met: actual === undefined ? null : met(actual) });
+  const pipeFlat = findPhase(results, 'pipeline', 'unicast flat out');
+  const pipeFixed = findPhase(results, 'pipeline', `unicast ${results.options.rate}/s`);
+  add('durable unicast, sustained', '≥ 5,000 msg/s', pipeFlat?.recordsPerS, ' msg/s', (v) => v >= 5000);
+  add(`unicast p99 at ${results.options.rate} msg/s`, '≤ 50 ms at 1,000 msg/s', pipeFixed?.latencyMs.p99, ' ms', (v) => v <= 50);
+  if (pipeFixed?.queueDepth?.growing) {
+    const last = checks.at(-1) as TargetCheck;
+    last.met = false;
+    last.note = `the pipeline did not keep up with ${results.options.rate} msg/s (queue growing; ${pipeFixed.recordsPerS} msg/s delivered)`;
+  }
+  const vsDirect = results.ratios['unicast throughput: pipeline / direct push'];
+  add('pipeline vs direct push (throughput)', '≥ 50%', vsDirect === undefined ? undefined : Math.round(vsDirect * 100), '%', (v) => v >= 50);
+  const broadcast = results.options.broadcastSizes
+    .map((size) => results.ratios[`broadcast ${size} pages deliveries/s: pipeline / socket ceiling`])
+    .filter((value): value is number => value !== undefined);
+  add('broadcast vs socket ceiling (worst size)', '≥ 80%', broadcast.length ? Math.round(Math.min(...broadcast) * 100) : undefined, '%', (v) => v >= 80);
+  add(`gateway memory per idle page (${results.connections?.connected ?? 0} pages)`, '≤ 30 KB at 10,000 pages', results.connections?.gatewayKiBPerPage, ' KiB', (v) => v <= 30);
+  const largest = results.replay?.at(-1);
+  add(`replay of ${results.options.replayUnread} unread, p50 (${largest?.stored.toLocaleString('en') ?? '?'} stored)`, '≤ 10 ms', largest?.latencyMs.p50, ' ms', (v) => v <= 10);
+  return checks;
+}

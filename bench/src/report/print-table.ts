@@ -1,0 +1,103 @@
+import type { BenchResults } from './bench-results.js';
+
+/** A plain-text table; columns in `left` are left-aligned, the others (numbers) right-aligned. */
+function table(headers: string[], rows: (string | number)[][], left: number[] = [0]): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, col) => Math.max(...cells.map((row) => (row[col] ?? '').length)));
+  const line = (row: string[]) =>
+    row.map((cell, col) => (left.includes(col) ? cell.padEnd(widths[col] ?? 0) : cell.padStart(widths[col] ?? 0))).join('  ').trimEnd();
+  return [line(headers), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+const n = (value: number) => value.toLocaleString('en');
+
+/** The run as plain-text tables (what `npm run bench` prints). */
+export function formatResults(results: BenchResults): string {
+  const out: string[] = [];
+  const m = results.machine;
+  out.push(
+    `notify bench — ${results.startedAt} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, store ${results.options.store}`,
+    `load average before: ${m.loadBefore.join(' ')}   after: ${m.loadAfter.join(' ')}   (run took ${Math.round(results.durationS)} s)`,
+    '',
+  );
+  if (results.phases.length > 0) {
+    out.push(
+      table(
+        ['phase', 'system', 'pace', 'records/s', 'deliveries/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms', 'delivered', 'queue max', 'cpu % (of one core)'],
+        results.phases.map((p) => [
+          p.label,
+          p.system,
+          p.pace,
+          n(p.recordsPerS),
+          n(p.deliveriesPerS),
+          p.latencyMs.p50,
+          p.latencyMs.p95,
+          p.latencyMs.p99,
+          p.latencyMs.max,
+          `${n(p.deliveries)}/${n(p.expectedDeliveries)}`,
+          p.queueDepth ? `${n(p.queueDepth.max)}${p.queueDepth.growing ? ' growing' : ''}` : '-',
+          Object.entries(p.cpuPercent)
+            .map(([name, pct]) => `${name} ${pct}`)
+            .join(', '),
+        ]),
+        [0, 1, 2, 11],
+      ),
+      '',
+    );
+  }
+  if (results.queueCeiling) {
+    const q = results.queueCeiling;
+    out.push(
+      `queue ceiling (BullMQ, no-op processor, concurrency ${q.concurrency}): ${n(q.jobsPerS)} jobs/s ` +
+        `(${n(q.completed)} jobs in ${q.elapsedS} s; cpu % producer ${q.cpuPercent.producer}, worker ${q.cpuPercent.worker}, redis ${q.cpuPercent.redis})`,
+      '',
+    );
+  }
+  if (results.connections) {
+    const c = results.connections;
+    out.push(
+      `connections: ${n(c.connected)}/${n(c.pages)} pages (${n(c.users)} users, ${c.companies} companies) open in ${c.connectS} s ` +
+        `(${n(c.pagesPerS)} pages/s); gateway RSS ${c.gatewayRssBeforeMiB} → ${c.gatewayRssAfterMiB} MiB = ${c.gatewayKiBPerPage} KiB per idle page; ` +
+        `${n(c.onlineCountEvents)} update_online_count events while connecting`,
+      '',
+    );
+  }
+  if (results.replay?.length) {
+    out.push(
+      table(
+        ['replay at login', 'stored', 'logins', 'replayed', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+        results.replay.map((r) => [
+          `${results.options.replayUnread} unread`,
+          n(r.stored),
+          r.logins,
+          r.replayedMin === r.replayedMax ? r.replayedMin : `${r.replayedMin}-${r.replayedMax}`,
+          r.latencyMs.p50,
+          r.latencyMs.p95,
+          r.latencyMs.p99,
+          r.latencyMs.max,
+        ]),
+      ),
+      '',
+    );
+  }
+  if (Object.keys(results.ratios).length > 0) {
+    out.push(table(['ratio', 'value'], Object.entries(results.ratios).map(([name, value]) => [name, value.toFixed(2)])), '');
+  }
+  out.push(
+    table(
+      ['target', 'goal', 'this run', 'met', ''],
+      results.targets.map((t) => [t.name, t.target, t.actual, t.met === null ? '-' : t.met ? 'yes' : 'NO', t.note ?? '']),
+      [0, 4],
+    ),
+  );
+  for (const [app, profile] of Object.entries(results.profiles ?? {})) {
+    out.push(
+      '',
+      `${app} CPU profile: ${profile.busyMs} ms busy + ${profile.gcMs} ms GC of ${profile.wallMs} ms (${profile.file})`,
+      table(['function', 'self ms', '%'], profile.topFunctions.map((f) => [f.fn, f.selfMs, f.selfPercent])),
+      `by package: ${profile.byPackage.map((p) => `${p.pkg} ${p.selfPercent}%`).join(', ')}`,
+    );
+  }
+  if (results.warnings.length > 0) out.push('', 'warnings:', ...results.warnings.map((w) => `  - ${w}`));
+  return out.join('\n');
+}

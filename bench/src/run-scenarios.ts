@@ -1,0 +1,79 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+import { AgentPool } from './agents/agent-pool.js';
+import { runQueueCeiling } from './baselines/queue-ceiling.js';
+import type { BenchContext } from './bench-context.js';
+import type { BenchOptions, Scenario } from './bench-options.js';
+import { startBenchStack } from './bench-stack.js';
+import type { MachineInfo } from './report/bench-results.js';
+import { type BenchResults, checkTargets, computeRatios } from './report/bench-results.js';
+import { runConnections } from './scenarios/connections.js';
+import type { PhaseResult } from './scenarios/delivery-phase.js';
+import { runDeliveryScenarios, type Attempt } from './scenarios/delivery-scenarios.js';
+import { runReplay } from './scenarios/replay.js';
+
+const load = () => loadavg().map((value) => Math.round(value * 100) / 100);
+
+function machine(loadBefore: number[]): MachineInfo {
+  return {
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    loadBefore,
+    loadAfter: [],
+  };
+}
+
+/**
+ * Runs the selected scenarios in a fixed order — connections (on an idle gateway), replay (before
+ * anything else is stored), unicast, broadcast, then the baselines — and collects the results.
+ * Everything it starts (Redis, apps, agents, baseline servers) is stopped before it returns.
+ * `profileDir`: where the apps' CPU profiles go with `--profile`.
+ */
+export async function runBench(options: BenchOptions, log: (line: string) => void, profileDir?: string): Promise<BenchResults> {
+  const startedAt = new Date();
+  const info = machine(load());
+  const has = (scenario: Scenario) => options.scenarios.includes(scenario);
+  const warnings: string[] = [];
+  const phases: PhaseResult[] = [];
+  const partial: Omit<BenchResults, 'ratios' | 'targets' | 'finishedAt' | 'durationS'> = { version: 1, startedAt: startedAt.toISOString(), machine: info, options, phases, warnings };
+
+  log(`starting Redis, api, worker, gateway (${options.store}) and ${options.agents} agent processes`);
+  const bench = await startBenchStack(options, profileDir);
+  let pool: AgentPool | undefined;
+  try {
+    pool = await AgentPool.start(options.agents);
+    const ctx: BenchContext = { options, pool, bench, log };
+    const attempt: Attempt = async <T>(name: string, run: () => Promise<T>): Promise<T | undefined> => {
+      try {
+        return await run();
+      } catch (error) {
+        warnings.push(`${name} failed: ${(error as Error).message}`);
+        log(`${name} failed: ${(error as Error).stack ?? String(error)}`);
+        return undefined;
+      }
+    };
+
+    if (has('connections')) partial.connections = await attempt('connections', () => runConnections(ctx));
+    if (has('replay')) partial.replay = await attempt('replay', () => runReplay(ctx));
+
+    phases.push(...((await attempt('workload', () => runDeliveryScenarios(ctx, attempt))) ?? []));
+
+    if (has('queue')) partial.queueCeiling = await attempt('queue ceiling', () => runQueueCeiling(ctx));
+  } finally {
+    await pool?.stop();
+    log('stopping the apps and Redis');
+    await bench.stop();
+  }
+
+  for (const phase of phases) {
+    if (!phase.complete) warnings.push(`${phase.label} (${phase.system}): ${phase.deliveries} of ${phase.expectedDeliveries} deliveries arrived`);
+    if (phase.failed > 0) warnings.push(`${phase.label} (${phase.system}): ${phase.failed} of ${phase.sent} requests failed: ${JSON.stringify(phase.statuses)}`);
+  }
+  info.loadAfter = load();
+  const finishedAt = new Date();
+  const done = { ...partial, finishedAt: finishedAt.toISOString(), durationS: (finishedAt.getTime() - startedAt.getTime()) / 1000 };
+  const ratios = computeRatios(done);
+  return { ...done, ratios, targets: checkTargets({ ...done, ratios }) };
+}

@@ -1,0 +1,71 @@
+import type { AgentPool } from '../agents/agent-pool.js';
+import type { ConnectResult, PageAuth, PageSpec } from '../agents/agent-protocol.js';
+import type { BenchContext } from '../bench-context.js';
+import { mintTokens, pagesByAgent, usersForPages, usersWithTabs, type PlannedUser } from '../page-plan.js';
+
+/** One broadcast company: `size` open pages, the last of them the sentinel page held by agent 0. */
+export interface BroadcastCompany {
+  size: number;
+  companyID: string;
+  sentinelUid: string;
+}
+
+/**
+ * The pages of the unicast and broadcast scenarios, with tokens minted once: connected to the
+ * pipeline's gateway and then, the very same pages, to each baseline server.
+ */
+export class Workload {
+  private constructor(
+    private readonly pages: PageSpec[][],
+    private readonly sentinels: PageSpec[],
+    readonly unicastUsers: PlannedUser[],
+    readonly broadcast: BroadcastCompany[],
+  ) {}
+
+  get pageCount(): number {
+    return this.pages.reduce((sum, pages) => sum + pages.length, 0) + this.sentinels.length;
+  }
+
+  static async plan(ctx: BenchContext, withUnicast: boolean, withBroadcast: boolean): Promise<Workload> {
+    const { options } = ctx;
+    const agents = options.agents;
+    const unicastUsers = withUnicast ? usersWithTabs('u', options.users, (index) => `c${index % options.companies}`, agents) : [];
+    const broadcastUsers: PlannedUser[] = [];
+    const broadcast: BroadcastCompany[] = [];
+    const sentinelUsers: PlannedUser[] = [];
+    for (const size of withBroadcast ? options.broadcastSizes : []) {
+      const companyID = `bc${size}`;
+      // Users with 1–3 tabs, like everyone else, then the sentinel page the driver watches.
+      const members = usersForPages(`b${size}-`, Math.max(0, size - 1), Number.MAX_SAFE_INTEGER, agents).map((user) => ({ ...user, companyID }));
+      broadcastUsers.push(...members);
+      const sentinel = { uid: `b${size}-sentinel`, companyID, tabs: 1, agent: 0 };
+      sentinelUsers.push(sentinel);
+      broadcast.push({ size, companyID, sentinelUid: sentinel.uid });
+    }
+    const everyone = [...unicastUsers, ...broadcastUsers, ...sentinelUsers];
+    const started = Date.now();
+    const tokens = await mintTokens(ctx.bench.stack.client, everyone);
+    ctx.log(`minted ${tokens.size} browser tokens with POST /v1/tokens in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const pages = pagesByAgent([...unicastUsers, ...broadcastUsers], tokens, agents);
+    const sentinels = pagesByAgent(sentinelUsers, tokens, agents).flat();
+    return new Workload(pages, sentinels, unicastUsers, broadcast);
+  }
+
+  /** Opens every page on `url` as group `group`; the sentinels last, so they are last in their rooms. */
+  async connect(pool: AgentPool, group: string, url: string, auth: PageAuth, readyEvent: 'connect' | 'session'): Promise<ConnectResult> {
+    const started = performance.now();
+    const command = { cmd: 'connect', group, url, auth, readyEvent, concurrency: 32, timeoutMs: 30_000 } as const;
+    const results = await Promise.all(pool.agents.map((agent, index) => agent.call({ ...command, pages: this.pages[index] ?? [] })));
+    if (this.sentinels.length > 0) results.push(await pool.agents[0]!.call({ ...command, pages: this.sentinels }));
+    return mergeConnects(results, performance.now() - started);
+  }
+}
+
+export function mergeConnects(results: readonly ConnectResult[], elapsedMs: number): ConnectResult {
+  return {
+    connected: results.reduce((sum, r) => sum + r.connected, 0),
+    failed: results.reduce((sum, r) => sum + r.failed, 0),
+    firstError: results.find((r) => r.firstError)?.firstError,
+    elapsedMs,
+  };
+}

@@ -1,0 +1,85 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import type { BenchResults } from '../../bench/src/report/bench-results.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const entry = join(root, 'bench', 'dist', 'run-bench.js');
+
+// Tiny parameters: every scenario and baseline runs for about a second, so the harness cannot rot
+// unnoticed. No timing assertions: this machine's speed is not what the test is about.
+const TINY = [
+  '--pages', '20', '--company-users', '5',
+  '--users', '8', '--companies', '2', '--rate', '50', '--window', '10', '--duration', '1', '--payload', '50',
+  '--broadcast-sizes', '4,12',
+  '--replay-users', '4', '--replay-unread', '5', '--replay-logins', '4', '--replay-stored', '200,1000',
+  '--agents', '2',
+];
+
+/** Runs `node bench/dist/run-bench.js` and resolves with its exit code and output; killed by pid on time-out. */
+function runBench(args: string[], timeoutMs: number): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // SIGTERM makes the bench stop everything it started; SIGKILL if that hangs.
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    }, timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output });
+    });
+  });
+}
+
+describe('npm run bench (smoke)', () => {
+  it('runs every scenario and baseline with tiny parameters and writes a sane results file', async () => {
+    expect(existsSync(entry), `${entry} is missing: build first (npx tsc -b)`).toBe(true);
+    const out = await mkdtemp(join(tmpdir(), 'notify-bench-smoke-'));
+    try {
+      const { code, output } = await runBench([...TINY, '--out', out], 90_000);
+      expect(code, output).toBe(0);
+      const files = await readdir(out);
+      const json = files.find((file) => file.endsWith('.json'));
+      expect(json, output).toBeDefined();
+      expect(files.some((file) => file.endsWith('.svg'))).toBe(true);
+      const results = JSON.parse(await readFile(join(out, json as string), 'utf8')) as BenchResults;
+
+      const systems = ['pipeline', 'direct push', 'socket ceiling'] as const;
+      const labels = ['unicast flat out', 'broadcast 4 pages', 'broadcast 12 pages'];
+      for (const system of systems) {
+        for (const label of labels) {
+          const phase = results.phases.find((p) => p.system === system && p.label === label);
+          expect(phase, `${label} · ${system}`).toBeDefined();
+          expect(phase?.deliveries, `${label} · ${system}`).toBeGreaterThan(0);
+          expect(phase?.complete, `${label} · ${system}`).toBe(true);
+          expect(phase?.latencyMs.count).toBe(phase?.deliveries);
+        }
+      }
+      for (const system of ['pipeline', 'direct push'] as const) {
+        expect(results.phases.find((p) => p.system === system && p.label === 'unicast 50/s')?.deliveries, system).toBeGreaterThan(0);
+      }
+      expect(results.queueCeiling?.completed).toBeGreaterThan(0);
+      expect(results.connections?.connected).toBe(20);
+      expect(results.connections?.gatewayRssAfterMiB).toBeGreaterThan(0);
+      expect(results.replay?.map((r) => r.stored)).toEqual([200, 1000]);
+      for (const replay of results.replay ?? []) {
+        expect(replay.logins).toBe(4);
+        expect(replay.replayedMin).toBe(5);
+        expect(replay.latencyMs.p50).toBeGreaterThan(0);
+      }
+      expect(results.ratios['unicast throughput: pipeline / direct push']).toBeGreaterThan(0);
+      expect(results.targets.map((t) => t.name)).toHaveLength(6);
+      expect(results.warnings, output).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+});
