@@ -2,6 +2,7 @@ import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobName, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
 import { withDeadline } from '../errors/with-deadline.js';
+import { JobBatcher } from './job-batcher.js';
 
 /**
  * How every notification job runs: retried with exponential backoff (about 9 minutes in all
@@ -24,28 +25,30 @@ export interface NotificationQueueOptions {
 /** The api's side of the `notifications` queue. The record id is the job id, so a re-add is a no-op. */
 export class NotificationQueue {
   private readonly queue: Queue;
+  private readonly batcher: JobBatcher;
 
   constructor(
     connection: Redis,
     private readonly options: NotificationQueueOptions,
   ) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
+    this.batcher = new JobBatcher(this.queue);
   }
 
-  /** Enqueues one `message` job per message, all in one round trip. */
+  /** Enqueues one `message` job per message, all in one round trip (with other requests' jobs). */
   async enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
     const jobs = messages.map((message) => ({
       name: JobName.message,
       data: { message, requestId },
       opts: { jobId: message.id },
     }));
-    await withDeadline(this.queue.addBulk(jobs), this.options.timeoutMs, 'the queue (Redis)');
+    await withDeadline(this.batcher.add(jobs), this.options.timeoutMs, 'the queue (Redis)');
   }
 
   /** Enqueues one `dynamic` job. */
   async enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
-    const add = this.queue.add(JobName.dynamic, { dynamic, requestId }, { jobId: dynamic.id });
-    await withDeadline(add, this.options.timeoutMs, 'the queue (Redis)');
+    const job = { name: JobName.dynamic, data: { dynamic, requestId }, opts: { jobId: dynamic.id } };
+    await withDeadline(this.batcher.add([job]), this.options.timeoutMs, 'the queue (Redis)');
   }
 
   /** The BullMQ queue itself, for Bull Board and queue-depth metrics. */
