@@ -3,6 +3,7 @@ import { BusType, DynamicJobData, JobName, MessageJobData } from '@notify/contra
 import type { BusPublisher } from '@notify/bus';
 import type { NotificationStore } from '@notify/store';
 import type { z } from 'zod';
+import { MessageBatcher } from './message-batcher.js';
 
 export interface ProcessorDeps {
   store: NotificationStore;
@@ -14,17 +15,15 @@ export interface ProcessorDeps {
 /**
  * Handles one job: store the record, then publish it (stored before published, so a page either
  * gets it live or on its next login). A retry stores nothing twice (the record id is the store's
- * key) and publishes again: delivery to open pages is at-least-once.
+ * key) and publishes again: delivery to open pages is at-least-once. Messages of concurrent jobs
+ * share one store write and one publish round ({@link MessageBatcher}).
  */
 export function createNotificationProcessor({ store, bus, onStored }: ProcessorDeps) {
+  const messages = new MessageBatcher({ store, bus, onStored: (message) => onStored?.(JobName.message, message.id) });
   return async (job: Job<unknown>): Promise<void> => {
     switch (job.name) {
       case JobName.message: {
-        const { message } = parseJob(MessageJobData, job);
-        await store.insertMessages([message]);
-        onStored?.(JobName.message, message.id);
-        const unread = await store.unreadCount(message.receiverID);
-        await bus.publish(BusType.messageStored, { message, unread });
+        await messages.submit(parseJob(MessageJobData, job).message);
         return;
       }
       case JobName.dynamic: {

@@ -27,7 +27,19 @@ export class BusPublisher {
    * subscribers (gateways, api processes) received it.
    */
   publish<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): Promise<number> {
-    const envelope = { type, origin: this.options.origin, sentAt: Date.now(), payload };
-    return this.redis.publish(this.channel, JSON.stringify(envelope));
+    return this.redis.publish(this.channel, this.encode(type, payload));
+  }
+
+  /** Publishes several events of one type in one round trip, in order; rejects if any failed. */
+  async publishAll<T extends BusEnvelope['type']>(type: T, payloads: readonly Payload<T>[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const payload of payloads) pipeline.publish(this.channel, this.encode(type, payload));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed?.[0]) throw failed[0];
+  }
+
+  private encode<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): string {
+    return JSON.stringify({ type, origin: this.options.origin, sentAt: Date.now(), payload });
   }
 }

@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
+import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { newRecordId, type BusEnvelope, type Message } from '@notify/contracts';
+import { SqliteStore } from '@notify/store';
+import { MessageBatcher } from './message-batcher.js';
+
+describe('MessageBatcher (real SQLite and Redis)', () => {
+  let dir: string;
+  let store: SqliteStore;
+  let publisher: Redis;
+  let subscriberConnection: Redis;
+  let subscriber: BusSubscriber;
+  let batcher: MessageBatcher;
+  let received: BusEnvelope[];
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'notify-batcher-'));
+    store = await SqliteStore.open({ path: join(dir, 'n.db'), messagesCapRows: 1000 });
+    const prefix = `test-${randomUUID()}`;
+    publisher = new Redis(inject('redisUrl'));
+    subscriberConnection = new Redis(inject('redisUrl'));
+    subscriber = new BusSubscriber(subscriberConnection, { prefix });
+    // Each test's own array: a late envelope from the previous test's subscriber cannot leak in.
+    const mine: BusEnvelope[] = [];
+    received = mine;
+    subscriber.on('envelope', (envelope) => mine.push(envelope));
+    subscriber.on('error', () => undefined);
+    await subscriber.start();
+    batcher = new MessageBatcher({ store, bus: new BusPublisher(publisher, { prefix, origin: 'test' }) });
+  });
+  afterEach(async () => {
+    publisher.disconnect();
+    subscriberConnection.disconnect();
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const message = (receiverID: string): Message => ({
+    id: newRecordId(), companyID: '7', receiverID, typeID: 1, title: 't', content: 'c', date: new Date().toISOString(), isRead: false,
+  });
+
+  it('stores every concurrent message and publishes each with its receiver’s count after the batch', async () => {
+    const sent = [message('1'), message('1'), message('2'), message('1')];
+    await Promise.all(sent.map((m) => batcher.submit(m)));
+
+    expect((await store.listMessages({ receiverID: '1', limit: 10 })).map((m) => m.id).sort()).toEqual([sent[0], sent[1], sent[3]].map((m) => m?.id).sort());
+    await expect.poll(() => received.length).toBe(4);
+    const published = received.flatMap((envelope) => (envelope.type === 'message.stored' ? [envelope.payload] : []));
+    expect(published.map((p) => p.message.id)).toEqual(sent.map((m) => m.id));
+    for (const { message: m, unread } of published) expect(unread.total).toBe(m.receiverID === '1' ? 3 : 1);
+  });
+
+  it('stores a message submitted twice once', async () => {
+    const once = message('3');
+    await Promise.all([batcher.submit(once), batcher.submit(once)]);
+    await batcher.submit(once);
+    expect(await store.unreadCount('3')).toMatchObject({ total: 1 });
+  });
+
+  it('fails every job of a batch the store refuses, and publishes none of it', async () => {
+    await store.close();
+    const results = await Promise.allSettled([batcher.submit(message('4')), batcher.submit(message('5'))]);
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    await batcher.submit(message('6')).catch(() => undefined);
+    expect(received).toEqual([]);
+  });
+});
