@@ -3,17 +3,18 @@ import { Identifier, IdentifierInput } from './identifier.js';
 import { RecordId } from './record-id.js';
 import { DateInput } from './date-input.js';
 import { CONTENT_MAX, TITLE_MAX } from './message.js';
+import { TextInput } from './text-input.js';
 
 /** Body of `POST /v1/dynamics`: one entry of a company's activity feed and operation log. */
 export const SendDynamicBody = z.strictObject({
   companyID: IdentifierInput,
   operatorID: IdentifierInput,
-  operator: z.string().min(1).max(200),
-  portrait: z.string().max(2048).optional(),
-  receiver: z.string().max(200).optional(),
-  title: z.string().min(1).max(TITLE_MAX),
-  content: z.string().max(CONTENT_MAX),
-  url: z.string().max(2048).optional(),
+  operator: TextInput(200, 1),
+  portrait: TextInput(2048).optional(),
+  receiver: TextInput(200).optional(),
+  title: TextInput(TITLE_MAX, 1),
+  content: TextInput(CONTENT_MAX),
+  url: TextInput(2048).optional(),
   objectType: IdentifierInput.optional(),
   objectID: IdentifierInput.optional(),
   date: DateInput.optional(),

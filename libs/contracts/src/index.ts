@@ -2,6 +2,7 @@ export * from './error-messages.js';
 export * from './identifier.js';
 export * from './record-id.js';
 export * from './date-input.js';
+export * from './text-input.js';
 export * from './message.js';
 export * from './dynamic.js';
 export * from './read-selector.js';

@@ -40,6 +40,11 @@ describe('SendMessageBody', () => {
     expect(SendMessageBody.parse({ ...valid, title }).title).toBe(title);
   });
 
+  it('refuses lone surrogates, which could not be stored and returned unchanged, and keeps paired ones', () => {
+    expect(issuesOf({ ...valid, title: 'a\ud800b', content: '\udc00' }).map((issue) => issue.path)).toEqual(['title', 'content']);
+    expect(issuesOf({ ...valid, title: 'emoji \ud83c\udf89' })).toEqual([]);
+  });
+
   it('rejects identifiers outside the allowed characters or lengths', () => {
     for (const bad of ['', 'a b', 'x'.repeat(65), 'é', 1.5, true, null]) {
       expect(issuesOf({ ...valid, receiverID: bad }).map((issue) => issue.path)).toContain('receiverID');

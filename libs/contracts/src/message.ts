@@ -3,6 +3,7 @@ import { Identifier, IdentifierInput } from './identifier.js';
 import { RecordId } from './record-id.js';
 import { DateInput } from './date-input.js';
 import { unlessMissing } from './error-messages.js';
+import { TextInput } from './text-input.js';
 
 /** 1 system notice, 2 admin notice, 3 operation notice. */
 export const MESSAGE_TYPE_IDS = [1, 2, 3] as const;
@@ -15,7 +16,7 @@ export const TITLE_MAX = 200;
 export const CONTENT_MAX = 10_000;
 export const RECEIVERS_MAX = 1000;
 
-const optionalText = (max: number) => z.string().max(max).optional();
+const optionalText = (max: number) => TextInput(max).optional();
 
 /** Fields a producer sends for a message, shared by the single and the many-receiver forms. */
 const messageInputFields = {
@@ -24,8 +25,8 @@ const messageInputFields = {
   sender: optionalText(200),
   portrait: optionalText(2048),
   typeID: MessageTypeId,
-  title: z.string().min(1).max(TITLE_MAX),
-  content: z.string().max(CONTENT_MAX),
+  title: TextInput(TITLE_MAX, 1),
+  content: TextInput(CONTENT_MAX),
   url: optionalText(2048),
   date: DateInput.optional(),
 };
