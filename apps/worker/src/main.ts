@@ -41,7 +41,9 @@ const worker = new Worker(QUEUE_NAME, timedProcessor(processor, metrics), {
   prefix,
   concurrency: config.WORKER_CONCURRENCY,
   lockDuration: config.WORKER_LOCK_DURATION_MS,
-  stalledInterval: config.WORKER_LOCK_DURATION_MS,
+  // A stalled job is moved back on the second check that finds it without a lock, so checking
+  // twice per lock period bounds the takeover at about two lock periods.
+  stalledInterval: Math.max(1000, Math.floor(config.WORKER_LOCK_DURATION_MS / 2)),
   // A job whose worker was killed is retried, not failed, even if that happens a few times.
   maxStalledCount: 5,
 });

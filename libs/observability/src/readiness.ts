@@ -10,8 +10,8 @@ export interface ReadinessReport {
   checks: Record<string, 'ok' | string>;
 }
 
-/** Runs every check in parallel, each bounded by `timeoutMs` (default 2 s), never hanging. */
-export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 2000): Promise<ReadinessReport> {
+/** Runs every check in parallel, each bounded by `timeoutMs` (default 1.5 s), never hanging. */
+export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 1500): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
       let timer: NodeJS.Timeout | undefined;
