@@ -1,8 +1,7 @@
-import { Queue } from 'bullmq';
 import { describe, expect, it } from 'vitest';
-import { ApiErrorBody, QUEUE_NAME } from '@notify/contracts';
+import { ApiErrorBody } from '@notify/contracts';
 import { SqliteStore } from '@notify/store';
-import { ApiClient, useStack } from '@notify/testing';
+import { ApiClient, openStackQueue, useStack } from '@notify/testing';
 
 // Acceptance 5 (HTTP): invalid requests get the SPEC error shape listing every problem, and nothing
 // is enqueued or stored.
@@ -71,7 +70,7 @@ describe('invalid requests to the api', () => {
   });
 
   it('enqueued and stored nothing for any of the requests above', async () => {
-    const queue = new Queue(QUEUE_NAME, { connection: { url: fx.stack.redis.url }, prefix: 'notify' });
+    const queue = openStackQueue(fx.stack);
     try {
       const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(0);

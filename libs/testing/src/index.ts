@@ -4,3 +4,7 @@ export * from './api-client.js';
 export * from './page.js';
 export * from './wait-until.js';
 export * from './use-stack.js';
+export * from './stack-queue.js';
+export * from './process-stats.js';
+export * from './run-pool.js';
+export * from './counting-page.js';

@@ -1,0 +1,199 @@
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiErrorBody } from '@notify/contracts';
+import { ApiClient, jobCounts, openPage, openStackQueue, runPool, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
+import { hostileCorpus, type HostileEndpoint, type HostileRequest } from '../support/hostile-corpus.js';
+
+// SPEC Guarantees: invalid input gets a 4xx with every problem listed, and nothing is stored or
+// enqueued. A generated corpus (fixed seed) of 10,400 malformed, oversized, deeply nested,
+// wrong-typed, unicode-edge, pollution- and injection-shaped bodies against every POST endpoint.
+
+const SEED = 0x5eed_0004;
+const PER_ENDPOINT = 2600;
+const CONCURRENCY = 20;
+
+interface Outcome {
+  request: HostileRequest;
+  status: number;
+  body: unknown;
+  ms: number;
+}
+
+/** Counts of messages and dynamics rows, read straight from the SQLite file. */
+function storedRows(path: string): { messages: number; dynamics: number } {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { messages: count('messages'), dynamics: count('dynamics') };
+  } finally {
+    db.close();
+  }
+}
+
+const describeOutcome = ({ request, status, body }: Outcome) =>
+  `#${request.n} ${request.endpoint} ${request.label} → ${status} ${JSON.stringify(body).slice(0, 300)}`;
+
+describe('a generated corpus of hostile bodies', () => {
+  let stack: Stack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    // The rate limit is another test's business: here every request must reach validation.
+    stack = await startStack({ env: { API_RATE_LIMIT: '0' } });
+    api = new ApiClient(stack.apiUrl, stack.apiKey);
+  });
+  afterAll(() => stack?.stop());
+
+  const send = async (request: HostileRequest): Promise<Outcome> => {
+    const headers: Record<string, string> = { ...request.headers };
+    if (request.contentType !== undefined) headers['content-type'] = request.contentType;
+    const started = performance.now();
+    let response: ApiResponse;
+    try {
+      response = await api.request(request.method, request.path, { rawBody: request.body, headers, timeoutMs: 15_000 });
+    } catch (error) {
+      // A reset connection or a hang: the api did not answer, which is as bad as a 5xx.
+      return { request, status: 0, body: String(error), ms: performance.now() - started };
+    }
+    return { request, status: response.status, body: response.body, ms: performance.now() - started };
+  };
+
+  it('is deterministic and at least 10,000 requests, all kinds represented', () => {
+    const endpoints: HostileEndpoint[] = ['messages', 'dynamics', 'read', 'tokens'];
+    const corpus = hostileCorpus({ seed: SEED, perEndpoint: PER_ENDPOINT, endpoints });
+    expect(corpus.length).toBeGreaterThanOrEqual(10_000);
+    const again = hostileCorpus({ seed: SEED, perEndpoint: 300, endpoints: ['messages'] });
+    const first = corpus.filter((r) => r.endpoint === 'messages').slice(0, 300);
+    expect(again.map((r) => [r.label, r.body])).toEqual(first.map((r) => [r.label, r.body]));
+    const kinds = new Set(corpus.map((r) => r.label.split(':')[0]));
+    expect([...kinds].sort()).toEqual(['charset', 'deep', 'enc', 'field', 'key', 'missing', 'oversized', 'raw', 'top', 'type', 'utf8'].sort());
+  });
+
+  it('answers every one with a 4xx in the SPEC error shape, never 2xx or 5xx, and stores and enqueues nothing', async () => {
+    const corpus = hostileCorpus({ seed: SEED, perEndpoint: PER_ENDPOINT, endpoints: ['messages', 'dynamics', 'read', 'tokens'] });
+    const outcomes = await runPool(corpus, CONCURRENCY, send);
+
+    const byStatus = new Map<number, number>();
+    for (const { status } of outcomes) byStatus.set(status, (byStatus.get(status) ?? 0) + 1);
+    console.info(`hostile corpus: ${outcomes.length} requests; statuses ${JSON.stringify(Object.fromEntries(byStatus))}; slowest ${Math.round(Math.max(...outcomes.map((o) => o.ms)))} ms`);
+
+    const crashed = outcomes.filter((o) => o.status === 0 || o.status >= 500);
+    expect(crashed.slice(0, 20).map(describeOutcome), `${crashed.length} requests got 5xx or no answer`).toEqual([]);
+    const accepted = outcomes.filter((o) => o.status < 400);
+    expect(accepted.slice(0, 20).map(describeOutcome), `${accepted.length} invalid requests were accepted`).toEqual([]);
+    const unshaped = outcomes.filter((o) => !ApiErrorBody.safeParse(o.body).success);
+    expect(unshaped.slice(0, 20).map(describeOutcome), `${unshaped.length} 4xx bodies are not the SPEC error shape`).toEqual([]);
+    // "Every problem listed": a 400 names at least one issue with a path.
+    const unlisted = outcomes.filter((o) => o.status === 400 && !(ApiErrorBody.parse(o.body).error.issues?.length ?? 0));
+    expect(unlisted.slice(0, 20).map(describeOutcome), `${unlisted.length} 400s list no issue`).toEqual([]);
+    const oversized = outcomes.filter((o) => o.request.label.startsWith('oversized') || o.request.label === 'enc:gzip-bomb');
+    expect(oversized.length).toBeGreaterThan(0);
+    expect(oversized.filter((o) => o.status !== 413).map(describeOutcome)).toEqual([]);
+
+    // Nothing reached the queue or the store.
+    const queue = openStackQueue(stack);
+    try {
+      const counts = await jobCounts(queue);
+      expect(counts, 'jobs enqueued by hostile requests').toEqual(Object.fromEntries(Object.keys(counts).map((state) => [state, 0])));
+    } finally {
+      await queue.close();
+    }
+    expect(storedRows(stack.sqlitePath)).toEqual({ messages: 0, dynamics: 0 });
+  });
+
+  it('is still healthy afterwards: a normal message is accepted, stored exactly as sent and delivered', async () => {
+    expect((await fetch(`${stack.apiUrl}/readyz`)).status).toBe(200);
+    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken('canary', 7) });
+    try {
+      const body = { companyID: 7, receiverID: 'canary', typeID: 1, title: 'canary', content: 'still fine' };
+      const sent = await api.sendMessage(body);
+      expect(sent.status).toBe(202);
+      const live = await page.waitFor('new_msg', (m) => m.id === sent.body.ids[0], 10_000);
+      // Had a pollution attempt reached Object.prototype, extra fields would show up here.
+      expect(Object.keys(live).sort()).toEqual(['companyID', 'content', 'date', 'id', 'isRead', 'receiverID', 'title', 'typeID']);
+      expect(live).toMatchObject({ ...body, companyID: '7', isRead: false });
+    } finally {
+      page.close();
+    }
+  });
+
+  it('answers /push hostile fields with 400 "fail", never 5xx, storing nothing (skipped while /push does not exist)', async (context) => {
+    const probe = await api.request('POST', '/push', { rawBody: '', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    if (probe.status === 404) {
+      context.skip('POST /push answers 404: the push endpoint is not built yet');
+      return;
+    }
+    const before = storedRows(stack.sqlitePath);
+    const corpus = hostileCorpus({ seed: SEED + 1, perEndpoint: 2000, endpoints: ['push'] });
+    const outcomes = await runPool(corpus, CONCURRENCY, send);
+    const crashed = outcomes.filter((o) => o.status === 0 || o.status >= 500);
+    expect(crashed.slice(0, 20).map(describeOutcome), `${crashed.length} push requests got 5xx or no answer`).toEqual([]);
+    // SPEC: `fail` (invalid input, with status 400), in plain text. A query string too long for
+    // Node's HTTP parser is refused before any app code runs (431), which is fine too.
+    const refusedByHttp = (o: Outcome) => o.status === 431 && o.request.label.startsWith('push:query');
+    const notFail = outcomes.filter((o) => !refusedByHttp(o) && (o.status !== 400 || String(o.body).trim() !== 'fail'));
+    expect(notFail.slice(0, 20).map(describeOutcome), `${notFail.length} push requests not answered 400 fail`).toEqual([]);
+    expect(storedRows(stack.sqlitePath)).toEqual(before);
+    const queue = openStackQueue(stack);
+    try {
+      // The canary above is the only job there ever was.
+      const counts = await jobCounts(queue);
+      expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(1);
+    } finally {
+      await queue.close();
+    }
+  });
+});
+
+// Text is stored exactly as sent (SPEC Records). Edge-case text that is valid JSON must either be
+// refused with 400 or come back identical from the list and on the socket: never silently changed.
+describe('edge-case text in otherwise valid messages', () => {
+  let stack: Stack;
+  let api: ApiClient;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    api = new ApiClient(stack.apiUrl, stack.apiKey);
+  });
+  afterAll(() => stack?.stop());
+
+  const cases: [string, string][] = [
+    ['NUL', 'before\u0000after'],
+    ['RTL override', '\u202egnp.exe'],
+    ['4-byte emoji and ZWJ', '👩‍👩‍👧‍👦 🎉 𝕳'],
+    ['zero-width and BOM', '\u200b\u200c\u200d\ufeff'],
+    ['U+FFFF and U+10FFFF', '\uffff\u{10ffff}'],
+    ['lone high surrogate', 'a\ud800b'],
+    ['lone low surrogate', 'a\udc00b'],
+    ['CRLF', 'line\r\nX-Injected: 1'],
+    ['SQL', "'; DROP TABLE messages; --"],
+    ['template', '${7*7} {{7*7}} <%= 7*7 %>'],
+  ];
+
+  it.each(cases)('%s: refused with 400 or round-trips exactly', async (_name, text) => {
+    const uid = `edge-${cases.findIndex(([, t]) => t === text)}`;
+    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 7) });
+    try {
+      const sent = await api.sendMessage({ companyID: 7, receiverID: uid, typeID: 1, title: text, content: text, sender: text });
+      if (sent.status === 400) {
+        expect(ApiErrorBody.parse(sent.body).error.issues?.map((issue) => issue.path)).toEqual(expect.arrayContaining(['title']));
+        return;
+      }
+      expect(sent.status).toBe(202);
+      const live = await page.waitFor('new_msg', (m) => m.id === sent.body.ids[0], 10_000);
+      let listed: { title?: string; content?: string; sender?: string } | undefined;
+      await waitUntil(
+        async () => {
+          listed = (await api.request('GET', `/v1/users/${uid}/messages`)).body.items?.[0];
+          return listed !== undefined;
+        },
+        { timeoutMs: 10_000, message: 'the message is listed' },
+      );
+      const codes = (s: string | undefined) => [...(s ?? '')].map((c) => c.codePointAt(0)!.toString(16));
+      expect({ live: codes(live.title), listed: codes(listed?.title) }).toEqual({ live: codes(text), listed: codes(text) });
+      expect([live.content, live.sender, listed?.content, listed?.sender]).toEqual([text, text, text, text]);
+    } finally {
+      page.close();
+    }
+  });
+});
