@@ -1,5 +1,6 @@
 import type { ApiClient } from '@notify/testing';
 import type { PageSpec } from './agents/agent-protocol.js';
+import { seededRandom } from '@notify/testing';
 
 /** A user and how many tabs (pages) they have open; `agent` is the agent process holding all of them. */
 export interface PlannedUser {
@@ -7,18 +8,6 @@ export interface PlannedUser {
   companyID: string;
   tabs: number;
   agent: number;
-}
-
-/** A small seeded PRNG (mulberry32), so every run opens the same tabs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /** `users` users with 1–3 tabs each, spread over `companies`, dealt round-robin to the agents. */

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { IDENTIFIER_PATTERN, MintTokenBody, ReadSelector, SendDynamicBody, SendMessageBody } from '@notify/contracts';
+import { seededRandom } from '@notify/testing';
 
 /**
  * A deterministic corpus of hostile HTTP requests for the api's POST endpoints: malformed,
@@ -37,18 +38,6 @@ export interface HostileCorpusOptions {
   /** Requests per endpoint. */
   perEndpoint: number;
   endpoints: readonly HostileEndpoint[];
-}
-
-/** mulberry32: a tiny, well-distributed 32-bit PRNG, enough for test data. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Random = () => number;

@@ -8,3 +8,4 @@ export * from './stack-queue.js';
 export * from './process-stats.js';
 export * from './run-pool.js';
 export * from './counting-page.js';
+export * from './seeded-random.js';

@@ -3,7 +3,8 @@ import type { Redis } from 'ioredis';
 import { IdempotencyConflictError, InvalidInputError } from '../errors/http-errors.js';
 import { withDeadline } from '../errors/with-deadline.js';
 
-const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+/** What an `Idempotency-Key` header may hold: 1-255 visible ASCII characters. */
+export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 export interface IdempotencyOptions {
   prefix: string;
@@ -31,7 +32,7 @@ export class IdempotencyKeys {
    */
   async claim<T>(scope: string, key: string | undefined, body: unknown, fresh: () => T): Promise<T> {
     if (key === undefined) return fresh();
-    if (!KEY_PATTERN.test(key)) {
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       throw new InvalidInputError([{ path: 'Idempotency-Key', message: 'must be 1-255 visible ASCII characters' }]);
     }
     const redisKey = `${this.options.prefix}:idempotency:${scope}:${sha256(key)}`;

@@ -21,6 +21,7 @@ import {
 } from '@notify/contracts';
 import { OnlineUsersResponse } from './companies/online-users.js';
 import { PushAnswer, PushFields } from './push/push-fields.js';
+import { IDEMPOTENCY_KEY_PATTERN } from '../idempotency/idempotency-keys.js';
 
 /** Who may call a route: producers with an API key, operators with the board's password, anyone. */
 export type RouteAuth = 'apiKey' | 'basic' | 'none';
@@ -110,7 +111,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     headers: {
       'Idempotency-Key': {
         description: 'A retry with the same key and body gets the same ids and stores nothing twice (remembered 24 h per API key)',
-        schema: z.string().regex(/^[\x21-\x7e]{1,255}$/),
+        schema: z.string().regex(IDEMPOTENCY_KEY_PATTERN),
       },
     },
     body: { schema: SendMessageBody, mediaTypes: json },
