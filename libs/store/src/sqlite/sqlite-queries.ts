@@ -55,13 +55,13 @@ export const sqliteQueries = {
     return { sql: `${SELECT_MESSAGES} WHERE id IN (${page.sql}) ORDER BY id DESC`, params: page.params };
   },
 
+  /** Reads the trigger-maintained counts (see sqliteSchema): a few rows, however many are unread. */
   unreadCount(receiverID: string, companyID?: string): SqlQuery {
     const condition = where([
       ['receiverID = ?', receiverID],
-      ['isRead = ?', 0],
       ['companyID = ?', companyID],
     ]);
-    return { sql: `SELECT typeID, COUNT(*) AS count FROM messages WHERE ${condition.sql} GROUP BY typeID`, params: condition.params };
+    return { sql: `SELECT typeID, SUM(n) AS count FROM unread_counts WHERE ${condition.sql} GROUP BY typeID`, params: condition.params };
   },
 
   markRead(receiverID: string, selector: ReadSelector, readAt: string): SqlQuery {

@@ -5,6 +5,11 @@
  * AUTOINCREMENT: SQLite then numbers a row max(seq) + 1, so an ignored re-insert leaves no gap
  * and `seq > max(seq) - cap` is exactly the newest `cap` rows. The record `id` is the key every
  * query and `INSERT OR IGNORE` uses (UNIQUE).
+ *
+ * `unread_counts` keeps each receiver's unread messages per company and type, maintained by
+ * triggers in the same transaction as every insert, mark-read and cap delete (whichever process
+ * writes). Counting rows instead cost as much as the user's unread backlog on every new message:
+ * a 10-minute soak at 1,000 msg/s saw the worker's CPU climb until it fell behind.
  */
 export const sqliteSchema = `
 CREATE TABLE IF NOT EXISTS messages (
@@ -25,6 +30,27 @@ CREATE TABLE IF NOT EXISTS messages (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS messages_receiver_read_type_id ON messages (receiverID, isRead, typeID, id);
 
+CREATE TABLE IF NOT EXISTS unread_counts (
+  receiverID TEXT NOT NULL,
+  companyID  TEXT NOT NULL,
+  typeID     INTEGER NOT NULL,
+  n          INTEGER NOT NULL,
+  PRIMARY KEY (receiverID, companyID, typeID)
+) STRICT, WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS unread_counts_on_insert AFTER INSERT ON messages WHEN NEW.isRead = 0 BEGIN
+  INSERT INTO unread_counts (receiverID, companyID, typeID, n) VALUES (NEW.receiverID, NEW.companyID, NEW.typeID, 1)
+    ON CONFLICT (receiverID, companyID, typeID) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS unread_counts_on_read AFTER UPDATE OF isRead ON messages
+  WHEN OLD.isRead = 0 AND NEW.isRead = 1 BEGIN
+  UPDATE unread_counts SET n = n - 1
+    WHERE receiverID = OLD.receiverID AND companyID = OLD.companyID AND typeID = OLD.typeID;
+END;
+CREATE TRIGGER IF NOT EXISTS unread_counts_on_delete AFTER DELETE ON messages WHEN OLD.isRead = 0 BEGIN
+  UPDATE unread_counts SET n = n - 1
+    WHERE receiverID = OLD.receiverID AND companyID = OLD.companyID AND typeID = OLD.typeID;
+END;
+
 CREATE TABLE IF NOT EXISTS dynamics (
   id         TEXT NOT NULL PRIMARY KEY,
   companyID  TEXT NOT NULL,
@@ -41,4 +67,10 @@ CREATE TABLE IF NOT EXISTS dynamics (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS dynamics_company_id ON dynamics (companyID, id);
 CREATE INDEX IF NOT EXISTS dynamics_object_id ON dynamics (objectType, objectID, id);
+`;
+
+/** Fills `unread_counts` from the messages, for a database created before that table existed. */
+export const sqliteUnreadCountsBackfill = `
+INSERT INTO unread_counts (receiverID, companyID, typeID, n)
+  SELECT receiverID, companyID, typeID, COUNT(*) FROM messages WHERE isRead = 0 GROUP BY receiverID, companyID, typeID;
 `;

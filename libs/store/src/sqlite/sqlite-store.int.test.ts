@@ -57,8 +57,8 @@ describe('SqliteStore', () => {
       ...[{}, { unread: true }, { unread: true, typeID: 2 as const }, { unread: false, companyID: 'c1' }, { before }, { unread: true, after: before }].map(
         (filters): [SqlQuery, RegExp] => [sqliteQueries.listMessages({ receiverID: 'alice', limit: 20, ...filters }), /messages_receiver_read_type_id/],
       ),
-      [sqliteQueries.unreadCount('alice'), /messages_receiver_read_type_id/],
-      [sqliteQueries.unreadCount('alice', 'c1'), /messages_receiver_read_type_id/],
+      [sqliteQueries.unreadCount('alice'), /PRIMARY KEY/],
+      [sqliteQueries.unreadCount('alice', 'c1'), /PRIMARY KEY/],
       [sqliteQueries.markRead('alice', { ids: [before] }, READ_AT), /sqlite_autoindex_messages_1/],
       [sqliteQueries.markRead('alice', { typeID: 1 }, READ_AT), /messages_receiver_read_type_id/],
       [sqliteQueries.markRead('alice', { all: true }, READ_AT), /messages_receiver_read_type_id/],
@@ -70,9 +70,30 @@ describe('SqliteStore', () => {
 
     for (const [{ sql, params }, index] of expected) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((step) => step.detail).join('\n');
-      expect(plan, sql).toMatch(new RegExp(`SEARCH (messages|dynamics) USING (COVERING )?INDEX (${index.source}) `));
-      expect(plan, sql).not.toMatch(/SCAN (messages|dynamics)\b/);
+      expect(plan, sql).toMatch(new RegExp(`SEARCH (messages|dynamics|unread_counts) USING (COVERING )?(INDEX )?(${index.source}) `));
+      expect(plan, sql).not.toMatch(/SCAN (messages|dynamics|unread_counts)\b/);
     }
+  });
+
+  it('counts unread from a table the triggers keep exact, and fills it for a database made before it existed', async () => {
+    const path = freshPath();
+    const store = await open(path, { messagesCapRows: 4 });
+    const [first, second, third] = [message({ typeID: 1 }), message({ typeID: 2 }), message({ typeID: 2 })];
+    await store.insertMessages([first, second, third, second]);
+    await store.markRead('alice', { ids: [second.id] }, READ_AT);
+    await store.insertMessages([message({ typeID: 3 }), message({ typeID: 3 })]); // the cap drops `first` (unread)
+    const expected = { total: 3, byType: { '1': 0, '2': 1, '3': 2 } };
+    expect(await store.unreadCount('alice')).toEqual(expected);
+    await store.close();
+
+    // An older database: no counts table, no triggers. Opening it fills the table from the messages.
+    const db = rawConnection(path);
+    db.exec('DROP TRIGGER unread_counts_on_insert; DROP TRIGGER unread_counts_on_read; DROP TRIGGER unread_counts_on_delete; DROP TABLE unread_counts;');
+    db.close();
+    const reopened = await open(path, { messagesCapRows: 4 });
+    expect(await reopened.unreadCount('alice')).toEqual(expected);
+    await reopened.insertMessages([message({ typeID: 1 })]);
+    expect(await reopened.unreadCount('alice')).toMatchObject({ total: 4 });
   });
 
   it('stores text as sent, without escaping', async () => {

@@ -7,7 +7,7 @@ import { StoreUnavailableError } from '../store-errors.js';
 import { DYNAMIC_COLUMNS, dynamicToRow, rowToDynamic, type DynamicRow } from './dynamic-row.js';
 import { MESSAGE_COLUMNS, messageToRow, rowToMessage, type MessageRow } from './message-row.js';
 import { sqliteQueries, type SqlQuery, type SqlValue } from './sqlite-queries.js';
-import { sqliteSchema } from './sqlite-schema.js';
+import { sqliteSchema, sqliteUnreadCountsBackfill } from './sqlite-schema.js';
 import { toStoreError } from './to-store-error.js';
 
 /** Options of {@link SqliteStore.open}. */
@@ -71,7 +71,13 @@ export class SqliteStore implements NotificationStore {
       opened.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
       opened.pragma('journal_mode = WAL');
       opened.pragma('synchronous = NORMAL');
-      opened.transaction(() => opened.exec(sqliteSchema)).immediate();
+      opened
+        .transaction(() => {
+          const hadCounts = opened.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unread_counts'").get();
+          opened.exec(sqliteSchema);
+          if (!hadCounts) opened.exec(sqliteUnreadCountsBackfill);
+        })
+        .immediate();
       return new SqliteStore(opened, messagesCapRows);
     } catch (error) {
       db?.close();
