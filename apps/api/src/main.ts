@@ -24,7 +24,7 @@ await redisReady(redis, 30_000).catch((error: Error) => {
   process.exit(1);
 });
 const store = await createStore(config);
-const queue = new NotificationQueue(redis, { prefix, timeoutMs: config.UNAVAILABLE_AFTER_MS });
+const queue = new NotificationQueue(redis, { prefix });
 // Without a listener BullMQ prints its connection errors to stderr unstructured.
 logConnectionErrors(logger, 'queue', queue.bullQueue);
 const app = createApp({
@@ -34,7 +34,7 @@ const app = createApp({
   store,
   queue,
   bus: new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` }),
-  idempotency: new IdempotencyKeys(redis, { prefix, timeoutMs: config.UNAVAILABLE_AFTER_MS }),
+  idempotency: new IdempotencyKeys(redis, { prefix }),
   metrics: createMetricsRegistry('api'),
   readiness: [
     { name: 'redis', check: () => redis.ping() },

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { IdempotencyConflictError, InvalidInputError } from '../errors/http-errors.js';
-import { withDeadline } from '../errors/with-deadline.js';
 
 /** What an `Idempotency-Key` header may hold: 1-255 visible ASCII characters. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -10,15 +9,14 @@ export interface IdempotencyOptions {
   prefix: string;
   /** How long a key is remembered (s). Default one day. */
   ttlSeconds?: number;
-  /** A Redis call that takes longer fails with 503 (ms). */
-  timeoutMs: number;
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
  * `Idempotency-Key` support: the first request with a key stores what it was answered; a retry with
- * the same key (and the same body) gets the same answer, and a different body gets 409.
+ * the same key (and the same body) gets the same answer, and a different body gets 409. The
+ * caller bounds the time (the send use cases' one deadline covers the claim and the enqueue).
  */
 export class IdempotencyKeys {
   constructor(
@@ -40,9 +38,9 @@ export class IdempotencyKeys {
     const answer = fresh();
     const ttl = this.options.ttlSeconds ?? 86_400;
     const stored = JSON.stringify({ fingerprint, answer });
-    const claimed = await withDeadline(this.redis.set(redisKey, stored, 'EX', ttl, 'NX'), this.options.timeoutMs, 'Redis');
+    const claimed = await this.redis.set(redisKey, stored, 'EX', ttl, 'NX');
     if (claimed === 'OK') return answer;
-    const previous = await withDeadline(this.redis.get(redisKey), this.options.timeoutMs, 'Redis');
+    const previous = await this.redis.get(redisKey);
     // The key expired between SET and GET: this request is the first after all.
     if (previous === null) return this.claim(scope, key, body, fresh);
     const parsed = JSON.parse(previous) as { fingerprint: string; answer: T };

@@ -1,7 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { JobName, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
-import { withDeadline } from '../errors/with-deadline.js';
 import { JobBatcher } from './job-batcher.js';
 
 /**
@@ -18,8 +17,6 @@ export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
 export interface NotificationQueueOptions {
   /** BullMQ key prefix (REDIS_PREFIX). */
   prefix: string;
-  /** An enqueue that takes longer than this fails with 503 (ms). */
-  timeoutMs: number;
 }
 
 /** The api's side of the `notifications` queue. The record id is the job id, so a re-add is a no-op. */
@@ -42,13 +39,13 @@ export class NotificationQueue {
       data: { message, requestId },
       opts: { jobId: message.id },
     }));
-    await withDeadline(this.batcher.add(jobs), this.options.timeoutMs, 'the queue (Redis)');
+    await this.batcher.add(jobs);
   }
 
   /** Enqueues one `dynamic` job. */
   async enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
     const job = { name: JobName.dynamic, data: { dynamic, requestId }, opts: { jobId: dynamic.id } };
-    await withDeadline(this.batcher.add([job]), this.options.timeoutMs, 'the queue (Redis)');
+    await this.batcher.add([job]);
   }
 
   /** The BullMQ queue itself, for Bull Board and queue-depth metrics. */
