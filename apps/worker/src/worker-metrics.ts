@@ -1,7 +1,6 @@
 import type { Job, Queue } from 'bullmq';
-import { JobName } from '@notify/contracts';
-import { Counter, Gauge, Histogram, type Registry } from '@notify/observability';
-import { acceptanceTime } from './acceptance-time.js';
+import { JobName, recordIdTime } from '@notify/contracts';
+import { Counter, Gauge, Histogram, withTimeout, type Registry } from '@notify/observability';
 
 /** Queue states whose job counts `notify_worker_queue_depth` reports. */
 export const QUEUE_DEPTH_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
@@ -93,17 +92,10 @@ export class WorkerMetrics {
 
   /** A record was stored at `now`; its id tells when the api accepted it. */
   recordStored(jobName: string, recordId: string, now: number = Date.now()): void {
-    const accepted = acceptanceTime(recordId);
+    const accepted = recordIdTime(recordId);
     if (accepted === undefined) return;
     // Clocks of the api and worker hosts may differ a little; a negative lag is a skew, not a time.
     this.lag.observe({ job: jobLabel(jobName) }, Math.max(0, now - accepted) / 1000);
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}

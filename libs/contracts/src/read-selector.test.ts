@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ReadSelector } from './read-selector.js';
-import { newRecordId } from './record-id.js';
+import { newRecordId, recordIdTime } from './record-id.js';
 
 describe('ReadSelector', () => {
   it('accepts ids, a type or all', () => {
@@ -22,5 +22,20 @@ describe('newRecordId', () => {
     const ids = Array.from({ length: 1000 }, () => newRecordId(1_800_000_000_000));
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe('recordIdTime', () => {
+  it('reads the millisecond time a record id was made at', () => {
+    // Later than any id made earlier in this file: the factory is monotonic and never goes back.
+    const at = Date.parse('2031-03-04T05:06:07.089Z');
+    expect(recordIdTime(newRecordId(at))).toBe(at);
+    expect(recordIdTime('01ARYZ6S41TSV4RRFFQ69G5FAV')).toBe(1469918176385);
+  });
+
+  it('is undefined for a string that is not a record id', () => {
+    expect(recordIdTime('not-a-ulid-at-all-uuuuuuuu')).toBeUndefined();
+    expect(recordIdTime('not-a-ulid')).toBeUndefined();
+    expect(recordIdTime('')).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { decodeTime, monotonicFactory } from 'ulid';
 import { z } from 'zod';
 
 /**
@@ -30,4 +30,17 @@ const nextUlid = monotonicFactory(pooledRandom);
 /** A new time-sortable record id; strictly increasing within this process. */
 export function newRecordId(now: number = Date.now()): RecordId {
   return nextUlid(now);
+}
+
+/**
+ * When the api accepted a record, in ms since the epoch: the time part of its id. Derived from the
+ * id, not a clock, so a retry computes the same value. Undefined for a string that is not a ULID
+ * (a job added by hand, say).
+ */
+export function recordIdTime(id: string): number | undefined {
+  try {
+    return decodeTime(id);
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import { checkReadiness, type ReadinessCheck } from './readiness.js';
+import { sendJson, splitTarget } from './http-responses.js';
 
 export interface ProbeOptions {
   registry: Registry;
@@ -13,7 +14,7 @@ export interface ProbeOptions {
  */
 export function createProbeHandler({ registry, readiness }: ProbeOptions) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = (req.url ?? '').split('?')[0];
+    const { path } = splitTarget(req.url);
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     if (path === '/healthz') {
       sendJson(res, 200, { status: 'ok' });
@@ -31,9 +32,4 @@ export function createProbeHandler({ registry, readiness }: ProbeOptions) {
     }
     return true;
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }

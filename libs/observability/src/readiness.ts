@@ -1,3 +1,5 @@
+import { withTimeout } from './with-timeout.js';
+
 /** A named dependency whose reachability `/readyz` reports (Redis, the store…). */
 export interface ReadinessCheck {
   name: string;
@@ -14,17 +16,11 @@ export interface ReadinessReport {
 export async function checkReadiness(checks: readonly ReadinessCheck[], timeoutMs = 1500): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async ({ name, check }) => {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-      });
       try {
-        await Promise.race([check(), timeout]);
+        await withTimeout(check(), timeoutMs);
         return [name, 'ok'] as const;
       } catch (error) {
         return [name, error instanceof Error ? error.message : String(error)] as const;
-      } finally {
-        clearTimeout(timer);
       }
     }),
   );

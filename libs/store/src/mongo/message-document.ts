@@ -1,5 +1,4 @@
-import type { Message, MessageTypeId } from '@notify/contracts';
-import { recordIdDate } from './record-id-date.js';
+import { recordIdTime, type Message, type MessageTypeId } from '@notify/contracts';
 
 /**
  * `readAt` of a message that has not been read. Every message is inserted with `isRead` and a
@@ -44,7 +43,8 @@ export function toMessageDocument(message: Message): MessageDocument {
     date: message.date,
     isRead: message.isRead,
     readAt: message.readAt === undefined ? UNREAD_READ_AT : new Date(message.readAt),
-    acceptedAt: recordIdDate(message.id),
+    // Every stored id is a RecordId; the message date is only a fallback for the type checker's sake.
+    acceptedAt: new Date(recordIdTime(message.id) ?? Date.parse(message.date)),
   };
   if (message.senderID !== undefined) document.senderID = message.senderID;
   if (message.sender !== undefined) document.sender = message.sender;
