@@ -1,11 +1,7 @@
 import { BusType, type Message, type UnreadCount } from '@notify/contracts';
 import type { BusPublisher } from '@notify/bus';
 import type { NotificationStore } from '@notify/store';
-
-interface Waiting {
-  message: Message;
-  settle: (error?: unknown) => void;
-}
+import { TurnBatcher } from '@notify/redis';
 
 /**
  * Stores and publishes the messages of every job that reaches this point in the same event-loop
@@ -15,7 +11,7 @@ interface Waiting {
  * processed alone; a failed batch fails (and retries) every job in it.
  */
 export class MessageBatcher {
-  private waiting: Waiting[] = [];
+  private readonly batcher = new TurnBatcher<Message>((messages) => this.storeAndPublish(messages));
 
   constructor(
     private readonly deps: {
@@ -28,28 +24,17 @@ export class MessageBatcher {
 
   /** Resolves once `message` is stored and published. */
   submit(message: Message): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (this.waiting.length === 0) setImmediate(() => void this.flush());
-      this.waiting.push({ message, settle: (error) => (error === undefined ? resolve() : reject(error)) });
-    });
+    return this.batcher.submit(message);
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.waiting;
-    this.waiting = [];
-    try {
-      const messages = batch.map((entry) => entry.message);
-      await this.deps.store.insertMessages(messages);
-      for (const message of messages) this.deps.onStored?.(message);
-      const unread = await this.unreadCounts(messages);
-      await this.deps.bus.publishAll(
-        BusType.messageStored,
-        messages.map((message) => ({ message, unread: unread.get(message.receiverID) as UnreadCount })),
-      );
-      for (const entry of batch) entry.settle();
-    } catch (error) {
-      for (const entry of batch) entry.settle(error ?? new Error('storing the batch failed'));
-    }
+  private async storeAndPublish(messages: Message[]): Promise<void> {
+    await this.deps.store.insertMessages(messages);
+    for (const message of messages) this.deps.onStored?.(message);
+    const unread = await this.unreadCounts(messages);
+    await this.deps.bus.publishAll(
+      BusType.messageStored,
+      messages.map((message) => ({ message, unread: unread.get(message.receiverID) as UnreadCount })),
+    );
   }
 
   /** Each receiver's unread count after the batch, read once per receiver. */

@@ -1,2 +1,3 @@
 export * from './create-redis-connection.js';
 export * from './lua-script.js';
+export * from './turn-batcher.js';
