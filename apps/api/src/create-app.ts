@@ -52,7 +52,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use('/push', pushRouter(deps, apiMetrics, limit));
 
   const v1 = express.Router();
-  // The key is checked before the body is read, so an unauthenticated client cannot make the api parse 256 KiB.
+  // The key is checked before the body is read, so an unauthenticated client cannot make the api parse a large body.
   v1.use(apiKeyAuth(config.API_KEYS));
   v1.use(limit);
   v1.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: false }));

@@ -33,7 +33,8 @@ export function timedProcessor(processor: Processor<unknown>, metrics: WorkerMet
 export function observeWorker(worker: Worker, { logger, metrics }: WorkerObservers): void {
   worker.on('completed', (job: Job<unknown>) => {
     metrics.jobCompleted(job);
-    logger.debug({ ...jobLogFields(job), durationMs: elapsed(job) }, 'job completed');
+    // Checked first: the fields would be built (the job data read) on every job for nothing at info.
+    if (logger.isLevelEnabled('debug')) logger.debug({ ...jobLogFields(job), durationMs: elapsed(job) }, 'job completed');
   });
   worker.on('failed', (job: Job<unknown> | undefined, error: Error) => {
     if (!job) {

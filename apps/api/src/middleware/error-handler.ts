@@ -7,6 +7,8 @@ import { HttpError } from '../errors/http-errors.js';
 import { isOutage } from '../errors/is-outage.js';
 
 interface BodyParserError extends Error {
+  /** Set on `entity.too.large`: the limit in bytes. */
+  limit?: number;
   type?: string;
   status?: number;
 }
@@ -46,7 +48,9 @@ function toResponse(error: unknown, logger: Logger, where: string): [number, Api
   const parserError = error as BodyParserError;
   // A form with more fields than the parser takes is as much "too large" as a long body.
   if (parserError.type === 'entity.too.large' || parserError.type === 'parameters.too.many') {
-    return [413, { error: { code: ErrorCode.payloadTooLarge, message: 'the body is over the size limit (256 KiB)' } }];
+    // body-parser reports the limit it enforced (BODY_LIMIT_BYTES), so the message never goes stale.
+    const limit = parserError.limit === undefined ? '' : ` (${parserError.limit} bytes)`;
+    return [413, { error: { code: ErrorCode.payloadTooLarge, message: `the body is over the size limit${limit}` } }];
   }
   if (parserError.type === 'entity.parse.failed') {
     const issue = { path: '(body)', message: `not valid JSON: ${parserError.message}` };
