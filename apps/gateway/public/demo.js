@@ -123,20 +123,22 @@ function itemsMatching(selector) {
   return [];
 }
 
-/** Another page (or the HTTP API) marked messages read: show them read here too. */
+/**
+ * Shows the unread items `selector` covers as read (another page or the HTTP API marked them, or
+ * this page is about to) and returns them.
+ */
 function applyRead(selector) {
   const flipped = itemsMatching(selector).filter((item) => !item.read);
   for (const item of flipped) showRead(item, true);
   // The exact unread_count follows; until then the badge moves with what this page can see.
   setUnread(unread - flipped.length);
+  return flipped;
 }
 
 /** Marks messages read: at once on this page, then `read` with an ack; undone if the gateway refuses. */
 function markRead(selector) {
-  const flipped = itemsMatching(selector).filter((item) => !item.read);
+  const flipped = applyRead(selector);
   if (!selector.all && flipped.length === 0) return;
-  for (const item of flipped) showRead(item, true);
-  setUnread(unread - flipped.length);
   socket.timeout(ACK_TIMEOUT_MS).emit('read', selector, (timedOut, ack) => {
     if (!timedOut && ack && !ack.error) return;
     for (const item of flipped) showRead(item, false);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '@notify/observability';
+import { splitTarget, type Logger } from '@notify/observability';
 
 /** `apps/gateway/public/`, from `src/` and `dist/` alike; the Docker image keeps it beside `dist/`. */
 const PUBLIC_DIR = new URL('../public/', import.meta.url);
@@ -45,8 +45,7 @@ export function demoPage(logger: Logger) {
   }
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    // Split by hand: `new URL()` throws on some request targets a client can send.
-    const found = files.get((req.url ?? '').split('?')[0] ?? '');
+    const found = files.get(splitTarget(req.url).path);
     if (!found) return false;
     res.writeHead(200, { ...HEADERS, 'content-type': found.type, 'content-length': found.body.length });
     res.end(req.method === 'HEAD' ? undefined : found.body);

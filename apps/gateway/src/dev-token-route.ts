@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { signBrowserToken } from '@notify/auth';
 import { ErrorCode, IdentifierInput, TOKEN_TTL_DEFAULT_SECONDS, toIssues, type ApiErrorBody } from '@notify/contracts';
-import type { Logger } from '@notify/observability';
+import { sendJson, splitTarget, type Logger } from '@notify/observability';
 
 /** The dev token route's path. */
 export const DEV_TOKEN_PATH = '/dev/token';
@@ -18,10 +18,7 @@ const DevTokenQuery = z.object({ uid: IdentifierInput, companyID: IdentifierInpu
  */
 export function devTokenRoute(jwtSecret: string, logger: Logger) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
-    // Split by hand: `new URL()` throws on some request targets a client can send.
-    const target = req.url ?? '';
-    const mark = target.indexOf('?');
-    const [path, search] = mark === -1 ? [target, ''] : [target.slice(0, mark), target.slice(mark + 1)];
+    const { path, search } = splitTarget(req.url);
     if (path !== DEV_TOKEN_PATH || req.method !== 'GET') return false;
     const query = DevTokenQuery.safeParse(Object.fromEntries(new URLSearchParams(search)));
     if (!query.success) {
@@ -40,10 +37,4 @@ export function devTokenRoute(jwtSecret: string, logger: Logger) {
     );
     return true;
   };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  // A token is a credential: never kept by a browser or proxy cache.
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
 }

@@ -10,8 +10,3 @@ export const ACK_ISSUES_MAX = 20;
 export function errorAck(code: ErrorCode, message: string, issues?: Issue[]): ApiErrorBody {
   return { error: issues ? { code, message, issues: issues.slice(0, ACK_ISSUES_MAX) } : { code, message } };
 }
-
-/** Calls a client's ack callback if it sent one; clients are free not to. */
-export function replyTo<T>(ack: unknown): (result: T) => void {
-  return typeof ack === 'function' ? (ack as (result: T) => void) : () => undefined;
-}

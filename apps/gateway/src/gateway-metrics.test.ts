@@ -24,13 +24,18 @@ describe('GatewayMetrics', () => {
     metrics.emitted(ServerEvent.newMessage);
     metrics.emitted(ServerEvent.newMessage);
     metrics.emitted(ServerEvent.unreadCount);
-    metrics.replayedMessages(3);
-    metrics.replayedMessages(0);
-    const text = await registry.metrics();
+    let text = await registry.metrics();
     expect(text).toContain('notify_gateway_events_emitted_total{event="new_msg"} 2');
     expect(text).toContain('notify_gateway_events_emitted_total{event="unread_count"} 1');
-    expect(text).toContain('notify_gateway_replayed_messages_total 3');
     expect(text).toContain('notify_gateway_connected_sockets 0');
+    expect(text).toContain('notify_gateway_logged_in_sockets 0');
+    expect(text).toContain('notify_gateway_online_users 0');
+    // A replay of n messages is n `new_msg` emits, counted in one go.
+    metrics.replayed(3);
+    metrics.replayed(0);
+    text = await registry.metrics();
+    expect(text).toContain('notify_gateway_replayed_messages_total 3');
+    expect(text).toContain('notify_gateway_events_emitted_total{event="new_msg"} 5');
   });
 
   it('observes the lag of envelopes with sentAt, never negative, and skips those without', async () => {

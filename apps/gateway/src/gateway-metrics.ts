@@ -1,4 +1,4 @@
-import type { BusEnvelope, ServerEvent } from '@notify/contracts';
+import { ServerEvent, type BusEnvelope } from '@notify/contracts';
 import { Counter, Gauge, Histogram, type Registry } from '@notify/observability';
 import type { GatewayServer } from './gateway-types.js';
 
@@ -14,11 +14,10 @@ const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,
  */
 export class GatewayMetrics {
   private readonly eventsEmitted: Counter<'event'>;
-  private readonly replayed: Counter;
+  private readonly replayedTotal: Counter;
   private readonly busLag: Histogram<'type'>;
 
   constructor(registry: Registry, io: GatewayServer) {
-    const sockets = () => io.of('/').sockets.values();
     new Gauge({
       name: 'notify_gateway_connected_sockets',
       help: 'Sockets connected to this gateway, logged in or not',
@@ -27,35 +26,37 @@ export class GatewayMetrics {
         this.set(io.of('/').sockets.size);
       },
     });
+    const onlineUsers = new Gauge({
+      name: 'notify_gateway_online_users',
+      help: 'Distinct users with at least one page on this gateway (the company-wide count is in Redis)',
+      registers: [],
+    });
+    // One walk over the sockets per scrape sets both gauges. The online-users gauge has no collect
+    // of its own and is registered after this one, so a scrape reads it once this has set it.
     new Gauge({
       name: 'notify_gateway_logged_in_sockets',
       help: 'Sockets on this gateway that have proven who they are (handshake token or login)',
       registers: [registry],
       collect() {
-        let count = 0;
-        for (const socket of sockets()) if (socket.data.identity) count += 1;
-        this.set(count);
-      },
-    });
-    new Gauge({
-      name: 'notify_gateway_online_users',
-      help: 'Distinct users with at least one page on this gateway (the company-wide count is in Redis)',
-      registers: [registry],
-      collect() {
+        let loggedIn = 0;
         const users = new Set<string>();
-        for (const { data } of sockets()) {
-          if (data.identity) users.add(`${data.identity.companyID}|${data.identity.uid}`);
+        for (const { data } of io.of('/').sockets.values()) {
+          if (!data.identity) continue;
+          loggedIn += 1;
+          users.add(`${data.identity.companyID}|${data.identity.uid}`);
         }
-        this.set(users.size);
+        this.set(loggedIn);
+        onlineUsers.set(users.size);
       },
     });
+    registry.registerMetric(onlineUsers);
     this.eventsEmitted = new Counter({
       name: 'notify_gateway_events_emitted_total',
       help: 'Socket events emitted, by event name; an emit to a room counts once, however many pages are in it',
       labelNames: ['event'],
       registers: [registry],
     });
-    this.replayed = new Counter({
+    this.replayedTotal = new Counter({
       name: 'notify_gateway_replayed_messages_total',
       help: 'Unread messages replayed to pages at login',
       registers: [registry],
@@ -74,9 +75,11 @@ export class GatewayMetrics {
     this.eventsEmitted.inc({ event });
   }
 
-  /** `count` unread messages replayed to one page at login. */
-  replayedMessages(count: number): void {
-    if (count > 0) this.replayed.inc(count);
+  /** `count` unread messages replayed to one page at login, each one `new_msg` emit to that page. */
+  replayed(count: number): void {
+    if (count <= 0) return;
+    this.eventsEmitted.inc({ event: ServerEvent.newMessage }, count);
+    this.replayedTotal.inc(count);
   }
 
   /** The store-to-emit lag of a bus event just emitted; envelopes without `sentAt` are not counted. */

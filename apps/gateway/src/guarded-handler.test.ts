@@ -35,7 +35,7 @@ describe('guardedHandler', () => {
     const seen: unknown[] = [];
     const handler = guardedHandler<string>(logger, 'read', (payload, reply) => {
       seen.push(payload);
-      reply?.('answered');
+      reply('answered');
     });
     const ack = vi.fn();
     handler(ack);
@@ -48,7 +48,7 @@ describe('guardedHandler', () => {
   it('passes payload and ack through, and copes with clients that sent no ack', async () => {
     const logger = fakeLogger();
     const ack = vi.fn();
-    guardedHandler<{ ok: true }>(logger, 'read', (payload, reply) => reply?.({ ok: true }))('payload', ack);
+    guardedHandler<{ ok: true }>(logger, 'read', (payload, reply) => reply({ ok: true }))('payload', ack);
     expect(ack).toHaveBeenCalledWith({ ok: true });
     guardedHandler(logger, 'read', async () => Promise.reject(new Error('no ack to answer')))('payload');
     await settle();

@@ -2,7 +2,7 @@ import { ClientEvent, ErrorCode, LoginPayload, toIssues, type LoginAck } from '@
 import { verifyBrowserToken, type BrowserIdentity } from '@notify/auth';
 import type { GatewayDeps, HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
-import { errorAck, replyTo } from './error-ack.js';
+import { errorAck } from './error-ack.js';
 import { guardedHandler } from './guarded-handler.js';
 import { startSession } from './open-session.js';
 
@@ -19,8 +19,7 @@ export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
 
   socket.on(
     ClientEvent.login,
-    guardedHandler<LoginAck>(deps.logger, ClientEvent.login, async (payload, ack) => {
-      const reply = replyTo<LoginAck>(ack);
+    guardedHandler<LoginAck>(deps.logger, ClientEvent.login, async (payload, reply) => {
       const parsed = LoginPayload.safeParse(payload);
       if (!parsed.success) {
         reply(errorAck(ErrorCode.invalidInput, 'login needs {uid, companyID, token}', toIssues(parsed.error)));

@@ -35,10 +35,9 @@ export async function openSession(deps: HandlerDeps, socket: GatewaySocket, iden
   const unread = limit > 0
     ? await deps.store.listMessages({ receiverID: uid, unread: true, limit, after: socket.data.since })
     : [];
-  for (const message of unread.reverse()) {
-    countedEmit(deps.metrics, socket, ServerEvent.newMessage, { ...message, replayed: true });
-  }
-  deps.metrics.replayedMessages(unread.length);
+  for (const message of unread.reverse()) socket.emit(ServerEvent.newMessage, { ...message, replayed: true });
+  // Counted once for the whole replay, as that many `new_msg` emits.
+  deps.metrics.replayed(unread.length);
   countedEmit(deps.metrics, socket, ServerEvent.unreadCount, await deps.store.unreadCount(uid));
   // The login is acknowledged only once the page has everything, its online count included.
   await countSent;

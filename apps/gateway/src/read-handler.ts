@@ -2,15 +2,14 @@ import { ClientEvent, ErrorCode, ReadSelector, toIssues, type ReadAck } from '@n
 import { markMessagesRead } from '@notify/inbox';
 import type { HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
-import { errorAck, replyTo } from './error-ack.js';
+import { errorAck } from './error-ack.js';
 import { guardedHandler } from './guarded-handler.js';
 
 /** `read` {ids} | {typeID} | {all: true}: marks the socket's own user's messages read; acks `{updated}`. */
 export function handleRead(deps: HandlerDeps, socket: GatewaySocket): void {
   socket.on(
     ClientEvent.read,
-    guardedHandler<ReadAck>(deps.logger, ClientEvent.read, async (payload, ack) => {
-      const reply = replyTo<ReadAck>(ack);
+    guardedHandler<ReadAck>(deps.logger, ClientEvent.read, async (payload, reply) => {
       const identity = socket.data.identity;
       if (!identity) {
         reply(errorAck(ErrorCode.unauthorized, 'login first'));

@@ -1,7 +1,5 @@
-import { busChannel, type BusEnvelope } from '@notify/contracts';
+import { busChannel, type BusEnvelope, type BusEvent } from '@notify/contracts';
 import type { Redis } from 'ioredis';
-
-type Payload<T extends BusEnvelope['type']> = Extract<BusEnvelope, { type: T }>['payload'];
 
 export interface BusOptions {
   /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events`. */
@@ -26,12 +24,12 @@ export class BusPublisher {
    * stored, so the gateways' lag metric measures store to emit); resolves with how many
    * subscribers (gateways, api processes) received it.
    */
-  publish<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): Promise<number> {
+  publish<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): Promise<number> {
     return this.redis.publish(this.channel, this.encode(type, payload));
   }
 
   /** Publishes several events of one type in one round trip, in order; rejects if any failed. */
-  async publishAll<T extends BusEnvelope['type']>(type: T, payloads: readonly Payload<T>[]): Promise<void> {
+  async publishAll<T extends BusEnvelope['type']>(type: T, payloads: readonly BusEvent<T>['payload'][]): Promise<void> {
     const pipeline = this.redis.pipeline();
     for (const payload of payloads) pipeline.publish(this.channel, this.encode(type, payload));
     const results = (await pipeline.exec()) ?? [];
@@ -39,7 +37,7 @@ export class BusPublisher {
     if (failed?.[0]) throw failed[0];
   }
 
-  private encode<T extends BusEnvelope['type']>(type: T, payload: Payload<T>): string {
+  private encode<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): string {
     return JSON.stringify({ type, origin: this.options.origin, sentAt: Date.now(), payload });
   }
 }

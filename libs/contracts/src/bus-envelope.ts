@@ -19,7 +19,7 @@ const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
     origin: z.string(),
     /**
      * When it was published (epoch ms, the publisher's clock), for the gateways' store-to-emit lag
-     * metric. Optional: older publishers, and presence's Redis script, leave it out.
+     * metric; presence's Redis script stamps it with Redis time. Optional: older publishers leave it out.
      */
     sentAt: z.number().nonnegative().optional(),
     payload,

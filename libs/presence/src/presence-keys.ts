@@ -10,8 +10,6 @@ export const presenceKeys = (prefix: string, companyID: string) => {
     sessions: `${base}:sessions`,
     /** Hash: uid → number of sessions (gateways) holding it; its length is the online count. */
     uids: `${base}:uids`,
-    /** String: the count last published for the company (absent = 0). */
-    count: `${base}:count`,
   } as const;
 };
 export type PresenceKeys = ReturnType<typeof presenceKeys>;
@@ -24,3 +22,6 @@ export const presenceSweepLockKey = (prefix: string) => `${prefix}:presence:swee
 
 /** The sorted-set member of one user's sessions on one gateway. Uids never contain `|`. */
 export const sessionMember = (gatewayId: string, uid: string) => `${gatewayId}|${uid}`;
+
+/** The uid of a {@link sessionMember}: what follows its last `|`. */
+export const uidOfMember = (member: string) => member.slice(member.lastIndexOf('|') + 1);

@@ -92,6 +92,8 @@ describe('PresenceTracker', () => {
     await bus.waitFor(is('7', 0));
     expect(bus.counts('7')).toEqual([1, 0]);
     expect(bus.events.map((event) => event.origin)).toEqual(['gw-1', 'gw-1']);
+    // Stamped with Redis time (epoch ms) like every other publisher's sentAt, for the gateways' lag metric.
+    for (const event of bus.events) expect(Math.abs((event.sentAt ?? 0) - Date.now())).toBeLessThan(60_000);
   });
 
   it('counts two users as two, and readOnline lists them', async () => {

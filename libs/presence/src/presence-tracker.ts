@@ -4,7 +4,7 @@ import { busChannel } from '@notify/contracts';
 import { LocalSessions } from './local-sessions.js';
 import { periodic } from './periodic.js';
 import { PresenceOptionsError, PresenceStoppedError } from './presence-errors.js';
-import { presenceCompaniesKey, presenceKeys, presenceSweepLockKey, sessionMember } from './presence-keys.js';
+import { presenceCompaniesKey, presenceKeys, presenceSweepLockKey, sessionMember, uidOfMember } from './presence-keys.js';
 import { presenceTiming, type PresenceTiming } from './presence-timing.js';
 import { runPresenceScript, type PresenceScriptResult, type SessionOp } from './run-presence-script.js';
 
@@ -134,8 +134,7 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
     await Promise.all(
       [...open].map(async ([companyID, uids]) => {
         const { missing } = await this.run(companyID, uids.map((uid) => this.op('refresh', uid)));
-        const uidOf = (member: string) => member.slice(this.options.gatewayId.length + 1);
-        await Promise.all(missing.map((member) => this.sync(companyID, uidOf(member), true)));
+        await Promise.all(missing.map((member) => this.sync(companyID, uidOfMember(member), true)));
       }),
     );
     // Re-registers the companies in case a sweeper crashed between its SREM and its check.

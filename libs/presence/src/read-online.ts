@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { presenceKeys } from './presence-keys.js';
+import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /** The online users of one company. */
 export interface OnlineUsers {
@@ -18,6 +18,6 @@ export async function readOnline(redis: Redis, prefix: string, companyID: string
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   const members = await redis.zrangebyscore(presenceKeys(prefix, companyID).sessions, now, '+inf');
   // A member is `<gatewayId>|<uid>`; one user on several gateways counts once.
-  const uids = [...new Set(members.map((member) => member.slice(member.lastIndexOf('|') + 1)))].sort();
+  const uids = [...new Set(members.map(uidOfMember))].sort();
   return { count: uids.length, uids };
 }

@@ -65,6 +65,7 @@ if count ~= before then
   redis.call('PUBLISH', ARGV[1], cjson.encode({
     type = 'presence.changed',
     origin = ARGV[2],
+    sentAt = now,
     payload = { companyID = ARGV[3], count = count },
   }))
 end
