@@ -51,6 +51,10 @@ describe('api request logs', () => {
     await fx.api.request('GET', '/v1/users/1/unread-count', { headers: { 'X-Request-Id': 'trace-after-probe' } });
     await requestLine('trace-after-probe');
     expect(linesOf('trace-probe')).toEqual([]);
+    // Not only this probe: no request line for /healthz at info or above, whatever its request id
+    // (the stack's own readiness polling probes it too).
+    const isHealthz = (line: Record<string, unknown>) => [line.route, line.path, line.url].some((value) => typeof value === 'string' && value.split('?')[0] === '/healthz');
+    expect(logLines().filter((line) => line.msg === 'request' && isHealthz(line) && Number(line.level) >= 30)).toEqual([]);
   });
 
   it('puts the request id on every line logged for the request, errors included', async () => {

@@ -105,9 +105,14 @@ describe('malformed socket events', () => {
   ];
 
   it.each(loginPayloads)('login with %s is refused (error ack or disconnect)', async (_name, args) => {
+    // The user most payloads name (uid 1 of company 7), legitimately online: messages for them flow.
+    const legitimate = await authed('1', '7');
     const page = await raw();
     const reaction = await react(page, 'login', args);
     expect(refused(reaction), JSON.stringify(reaction).slice(0, 300)).toBe(true);
+    const sent = await api.sendMessage({ companyID: 7, receiverID: 1, typeID: 1, title: 'not for the hostile page', content: '' });
+    expect(sent.status).toBe(202);
+    await legitimate.waitFor('new_msg', (m) => m.id === sent.body.ids[0], 10_000);
     expect(page.events('new_msg')).toEqual([]);
   });
 

@@ -32,12 +32,13 @@ describe('socket authentication', () => {
     const attacker = await openPage(gateway(), { raw: true });
     const ack = await attacker.emitWithAck('login', { uid: 2, companyID: 7, token: tokenOf1 });
     expect(ack).toMatchObject({ error: { code: 'unauthorized' } });
-    await attacker.waitForDisconnect(5000);
 
+    // While the attacker's socket is still open (before its disconnect), a message for 2 reaches 2 only.
     const sent = await fx.api.sendMessage({ companyID: 7, receiverID: 2, typeID: 1, title: 'secret', content: 'for 2' });
     await victim.waitFor('new_msg', (m) => m.id === sent.body.ids[0]);
     expect(attacker.events('new_msg')).toEqual([]);
     expect(attacker.events('unread_count')).toEqual([]);
+    await attacker.waitForDisconnect(5000);
   });
 
   it('a login without a token is refused unless ALLOW_UNSIGNED_LOGIN is on', async () => {

@@ -143,10 +143,13 @@ describe('NotifyClient sends', () => {
   });
 
   it('stops waiting when the caller aborts', async () => {
-    handler = (res) => json(res, 503, unavailable, { 'retry-after': '30' });
     const controller = new AbortController();
+    // The caller aborts once the first request has reached the api, which asks for a 30 s wait.
+    handler = (res) => {
+      json(res, 503, unavailable, { 'retry-after': '30' });
+      controller.abort(new Error('shutting down'));
+    };
     const sending = client().sendMessage(message, { signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('shutting down')), 50);
 
     await expect(sending).rejects.toThrow('shutting down');
     expect(received).toHaveLength(1);
