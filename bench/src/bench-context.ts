@@ -22,6 +22,13 @@ export function pipelineProcesses(bench: BenchStack): Record<string, number> {
   };
 }
 
+/** The pipeline worker's probe URL (`/metrics`). */
+export function workerUrl(bench: BenchStack): string {
+  const worker = bench.stack.workers[0];
+  if (!worker) throw new Error('the bench stack has no worker');
+  return worker.url;
+}
+
 /** The pipeline gateway's URL. */
 export function gatewayUrl(bench: BenchStack): string {
   const url = bench.stack.gatewayUrls[0];

@@ -63,6 +63,11 @@ describe('npm run bench (smoke)', () => {
           expect(phase?.latencyMs.count).toBe(phase?.deliveries);
         }
       }
+      // Every pipeline phase says where its latency went, from the worker's and gateway's histograms.
+      for (const phase of results.phases.filter((p) => p.system === 'pipeline' && p.label !== 'warm-up')) {
+        expect(phase.stagesMs?.stored.count, phase.label).toBe(phase.records);
+        expect(phase.stagesMs?.emitted.count, phase.label).toBeGreaterThanOrEqual(phase.records);
+      }
       for (const system of ['pipeline', 'direct push'] as const) {
         expect(results.phases.find((p) => p.system === system && p.label === 'unicast 50/s')?.deliveries, system).toBeGreaterThan(0);
       }

@@ -45,6 +45,20 @@ export function formatResults(results: BenchResults): string {
       '',
     );
   }
+  const staged = results.phases.filter((p) => p.stagesMs);
+  if (staged.length > 0) {
+    out.push(
+      table(
+        ['where the pipeline latency goes (ms)', 'accepted → stored p50', 'p99', 'published → emitted p50', 'p99', 'accepted → page p50', 'p99'],
+        staged.map((p) => {
+          const { stored, emitted } = p.stagesMs ?? { stored: undefined, emitted: undefined };
+          return [p.label, stored?.p50 ?? '-', stored?.p99 ?? '-', emitted?.p50 ?? '-', emitted?.p99 ?? '-', p.latencyMs.p50, p.latencyMs.p99];
+        }),
+      ),
+      '(stage figures are interpolated from the apps\' Prometheus histogram buckets)',
+      '',
+    );
+  }
   if (results.queueCeiling) {
     const q = results.queueCeiling;
     out.push(

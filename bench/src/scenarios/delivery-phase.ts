@@ -3,6 +3,7 @@ import type { DriveResult, DriveSpec, GroupStats } from '../agents/agent-protoco
 import { LatencyHistogram, type LatencySummary } from '../latency-histogram.js';
 import { cpuMs } from '../process-stats.js';
 import type { QueueDepthReport, QueueDepthSampler } from '../queue-depth-sampler.js';
+import { StageLagProbe, type StageLags } from '../stage-lag.js';
 
 export type SystemName = 'pipeline' | 'direct push' | 'socket ceiling';
 
@@ -29,6 +30,8 @@ export interface PhaseResult {
   /** Acceptance (record id time) → receipt by a page, every delivery. */
   latencyMs: LatencySummary;
   queueDepth?: QueueDepthReport;
+  /** The pipeline only: where the latency goes (from the apps' histograms). */
+  stagesMs?: StageLags;
   /** CPU used by each server process during the phase, in % of one core. */
   cpuPercent: Record<string, number>;
 }
@@ -43,8 +46,15 @@ export interface PhasePlan {
   /** Deliveries owed for the drives' results; default: the sum the agents computed. */
   expected?: (drives: DriveResult[]) => number;
   sampler?: QueueDepthSampler;
+  stages?: StageLagProbe;
   /** Server processes whose CPU use to report, by name. */
   processes: Record<string, number>;
+  /**
+   * How the agents' distinct-record counts add up: `sum` when each record goes to one agent's
+   * pages (unicast: an agent drives its own users), `max` when every agent sees every record
+   * (broadcast: a company's pages are spread over the agents). Default `sum`.
+   */
+  recordsAcrossAgents?: 'sum' | 'max';
   /** Give up waiting for missing deliveries after this long with none arriving (ms). Default 3000. */
   stallMs?: number;
 }
@@ -55,6 +65,7 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
   const agents = Object.fromEntries(pool.agents.map((agent) => [`agent${agent.index}`, agent.pid]));
   const processes = { ...plan.processes, ...agents };
   const cpuBefore = await cpuSnapshot(processes);
+  const stagesBefore = await plan.stages?.snapshot();
   const startedAt = Date.now();
   plan.sampler?.start();
   const drives = (
@@ -65,10 +76,11 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
   const stats = await drain(pool, plan.group, expected, plan.stallMs ?? 3000);
   const queueDepth = plan.sampler?.stop();
   const cpuAfter = await cpuSnapshot(processes);
+  const stagesAfter = await plan.stages?.snapshot();
   const wallS = (Date.now() - startedAt) / 1000;
 
   const deliveries = sum(stats, (s) => s.deliveries);
-  const records = sum(stats, (s) => s.records);
+  const records = plan.recordsAcrossAgents === 'max' ? Math.max(0, ...stats.map((s) => s.records)) : sum(stats, (s) => s.records);
   const firstSendAt = Math.min(...drives.map((d) => d.firstSendAt).filter((t) => t > 0));
   const lastAt = Math.max(0, ...stats.map((s) => s.lastAt));
   const elapsedS = Number.isFinite(firstSendAt) && lastAt > firstSendAt ? (lastAt - firstSendAt) / 1000 : 0;
@@ -91,6 +103,7 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
     deliveriesPerS: elapsedS > 0 ? Math.round(deliveries / elapsedS) : 0,
     latencyMs: LatencyHistogram.from(stats.map((s) => s.latency)).summary(),
     ...(queueDepth ? { queueDepth } : {}),
+    ...(stagesBefore && stagesAfter ? { stagesMs: StageLagProbe.between(stagesBefore, stagesAfter) } : {}),
     cpuPercent: cpuPercent(plan.processes, Object.keys(agents), cpuBefore, cpuAfter, wallS),
   };
 }

@@ -1,7 +1,8 @@
 import { startBaselineServer } from '../baselines/baseline-server.js';
-import { gatewayUrl, pipelineProcesses, type BenchContext } from '../bench-context.js';
+import { gatewayUrl, pipelineProcesses, workerUrl, type BenchContext } from '../bench-context.js';
 import type { Scenario } from '../bench-options.js';
 import { QueueDepthSampler } from '../queue-depth-sampler.js';
+import { StageLagProbe } from '../stage-lag.js';
 import { broadcastPhases } from './broadcast.js';
 import type { PhaseResult } from './delivery-phase.js';
 import type { DeliveryTarget } from './delivery-target.js';
@@ -45,6 +46,7 @@ export async function runDeliveryScenarios(ctx: BenchContext, attempt: Attempt):
           transport: { kind: 'http', url: bench.stack.apiUrl, apiKey: bench.stack.apiKey },
           processes: pipelineProcesses(bench),
           sampler,
+          stages: new StageLagProbe(workerUrl(bench), gatewayUrl(bench)),
         };
         const unicast = has('unicast') ? { fixed: true, flatOut: true } : undefined;
         return await onTarget(ctx, workload, { target, url: gatewayUrl(bench), auth: 'token', readyEvent: 'session', unicast, broadcast: has('broadcast') }, attempt);

@@ -12,7 +12,7 @@ export async function unicastPhases(ctx: BenchContext, target: DeliveryTarget, p
   const agents = pool.agents.length;
   const base = { transport: target.transport, record: 'message', targets: { kind: 'own-users' }, durationMs: options.durationS * 1000, payloadBytes: options.payloadBytes } as const;
   const results: PhaseResult[] = [];
-  const plan = { group: target.group, system: target.system, processes: target.processes, sampler: target.sampler };
+  const plan = { group: target.group, system: target.system, processes: target.processes, sampler: target.sampler, stages: target.stages };
   if (options.durationS >= 3) {
     // One unmeasured second at the fixed rate first, so the measured phases do not include JIT warm-up.
     await runDeliveryPhase(pool, {
