@@ -173,16 +173,24 @@ describe('the per-key rate limit', () => {
 
   it('answers 429 rate_limited with Retry-After over the limit, per key, and stores nothing for refused writes', async () => {
     const [noisy, quiet] = keys.map((key) => new ApiClient(stack.apiUrl, key)) as [ApiClient, ApiClient];
-    const burst = await Promise.all(
-      Array.from({ length: 40 }, (_, n) => noisy.sendMessage({ companyID: 7, receiverID: 'rl', typeID: 1, title: `burst ${n}`, content: '' })),
-    );
+    // A burst, then one more request right after it: that one is refused too, unless the burst
+    // ended just as the limiter's one-second window turned, in which case the pair is tried again.
+    const burst: Awaited<ReturnType<ApiClient['sendMessage']>>[] = [];
+    let stillLimited: Awaited<ReturnType<ApiClient['request']>> | undefined;
+    for (let attempt = 0; attempt < 3 && stillLimited?.status !== 429; attempt += 1) {
+      burst.push(
+        ...(await Promise.all(
+          Array.from({ length: 40 }, (_, n) => noisy.sendMessage({ companyID: 7, receiverID: 'rl', typeID: 1, title: `burst ${attempt}.${n}`, content: '' })),
+        )),
+      );
+      stillLimited = await noisy.request('GET', '/v1/users/rl/unread-count');
+    }
+    // The Retry-After clock runs from here.
+    const limitedAt = Date.now();
+    expect(stillLimited?.status).toBe(429);
     const limited = burst.filter((r) => r.status === 429);
     const accepted = burst.filter((r) => r.status === 202);
     expect(limited.length).toBeGreaterThan(0);
-    // Right after the burst the noisy key is still limited; the Retry-After clock runs from here.
-    const stillLimited = await noisy.request('GET', '/v1/users/rl/unread-count');
-    const limitedAt = Date.now();
-    expect(stillLimited.status).toBe(429);
     expect(burst.every((r) => r.status === 202 || r.status === 429)).toBe(true);
     for (const response of limited) {
       expect(ApiErrorBody.parse(response.body).error.code).toBe('rate_limited');
@@ -193,7 +201,7 @@ describe('the per-key rate limit', () => {
     expect(other.status).toBe(202);
 
     // After Retry-After, the noisy key may send again, and not long before.
-    const retryAfter = Number(stillLimited.headers.get('retry-after'));
+    const retryAfter = Number(stillLimited?.headers.get('retry-after'));
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     await waitUntil(async () => (await noisy.request('GET', '/v1/users/rl/unread-count')).status === 200, {
       timeoutMs: retryAfter * 1000 + 1000,
