@@ -5,6 +5,9 @@ import { cpuMs } from '../process-stats.js';
 import type { QueueDepthReport, QueueDepthSampler } from '../queue-depth-sampler.js';
 import { StageLagProbe, type StageLags } from '../stage-lag.js';
 
+/** This process in the CPU readings. */
+const ORCHESTRATOR = 'bench';
+
 export type SystemName = 'pipeline' | 'direct push' | 'socket ceiling';
 
 /** One measured phase: records sent for a while, and what the pages received. */
@@ -32,7 +35,10 @@ export interface PhaseResult {
   queueDepth?: QueueDepthReport;
   /** The pipeline only: where the latency goes (from the apps' histograms). */
   stagesMs?: StageLags;
-  /** CPU used by each server process during the phase, in % of one core. */
+  /**
+   * CPU used during the phase, in % of one core: each server process, the agents together, and
+   * `bench`, this process (it reads the apps' log lines and polls the agents).
+   */
   cpuPercent: Record<string, number>;
 }
 
@@ -63,7 +69,7 @@ export interface PhasePlan {
 export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promise<PhaseResult> {
   await pool.all({ cmd: 'reset', group: plan.group });
   const agents = Object.fromEntries(pool.agents.map((agent) => [`agent${agent.index}`, agent.pid]));
-  const processes = { ...plan.processes, ...agents };
+  const processes = { ...plan.processes, ...agents, [ORCHESTRATOR]: process.pid };
   const cpuBefore = await cpuSnapshot(processes);
   const stagesBefore = await plan.stages?.snapshot();
   const startedAt = Date.now();
@@ -135,6 +141,7 @@ function cpuPercent(
   const percent = (ms: number) => Math.round((100 * ms) / 1000 / wallS);
   const result = Object.fromEntries(Object.keys(servers).map((name) => [name, percent(used(name))]));
   result.agents = percent(agents.reduce((sum, name) => sum + used(name), 0));
+  result[ORCHESTRATOR] = percent(used(ORCHESTRATOR));
   return result;
 }
 

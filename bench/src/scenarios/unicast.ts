@@ -2,6 +2,9 @@ import type { BenchContext } from '../bench-context.js';
 import { runDeliveryPhase, type PhaseResult } from './delivery-phase.js';
 import type { DeliveryTarget } from './delivery-target.js';
 
+/** Unmeasured time at the fixed rate before the measured phases (JIT, connection pools, caches). */
+const WARM_UP_MS = 3000;
+
 /**
  * Unicast: messages to random users (1–3 tabs each). `fixed`: open loop at `--rate` (latency);
  * flat out: closed loop with `--window` messages in flight end to end (throughput: the most the
@@ -14,12 +17,12 @@ export async function unicastPhases(ctx: BenchContext, target: DeliveryTarget, p
   const results: PhaseResult[] = [];
   const plan = { group: target.group, system: target.system, processes: target.processes, sampler: target.sampler, stages: target.stages };
   if (options.durationS >= 3) {
-    // One unmeasured second at the fixed rate first, so the measured phases do not include JIT warm-up.
+    // Three unmeasured seconds at the fixed rate first, so the measured phases do not include JIT warm-up.
     await runDeliveryPhase(pool, {
       ...plan,
       label: 'warm-up',
       pace: `${options.rate}/s`,
-      specs: pool.agents.map(() => ({ ...base, durationMs: 1000, pace: { kind: 'rate', perSecond: options.rate / agents } })),
+      specs: pool.agents.map(() => ({ ...base, durationMs: WARM_UP_MS, pace: { kind: 'rate', perSecond: options.rate / agents } })),
     });
   }
   if (phases.fixed) {
