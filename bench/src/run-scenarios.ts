@@ -5,7 +5,7 @@ import type { BenchContext } from './bench-context.js';
 import type { BenchOptions, Scenario } from './bench-options.js';
 import { startBenchStack } from './bench-stack.js';
 import type { MachineInfo } from './report/bench-results.js';
-import { type BenchResults, checkTargets, computeRatios } from './report/bench-results.js';
+import { type BenchResults, checkTargets, computeRatios, computeUnicastFloor } from './report/bench-results.js';
 import { runConnections } from './scenarios/connections.js';
 import type { PhaseResult } from './scenarios/delivery-phase.js';
 import { runDeliveryScenarios, type Attempt } from './scenarios/delivery-scenarios.js';
@@ -75,5 +75,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   const finishedAt = new Date();
   const done = { ...partial, finishedAt: finishedAt.toISOString(), durationS: (finishedAt.getTime() - startedAt.getTime()) / 1000 };
   const ratios = computeRatios(done);
-  return { ...done, ratios, targets: checkTargets({ ...done, ratios }) };
+  const unicastFloor = computeUnicastFloor(done);
+  const withRatios = { ...done, ratios, ...(unicastFloor ? { unicastFloor } : {}) };
+  return { ...withRatios, targets: checkTargets(withRatios) };
 }

@@ -72,6 +72,8 @@ describe('npm run bench (smoke)', () => {
         expect(results.phases.find((p) => p.system === system && p.label === 'unicast 50/s')?.deliveries, system).toBeGreaterThan(0);
       }
       expect(results.queueCeiling?.completed).toBeGreaterThan(0);
+      expect(results.unicastFloor?.msgPerS).toBeGreaterThan(0);
+      expect(output).toContain('cost floor of one durable unicast message here');
       expect(results.connections?.connected).toBe(20);
       expect(results.connections?.gatewayRssAfterMiB).toBeGreaterThan(0);
       expect(results.replay?.map((r) => r.stored)).toEqual([200, 1000]);

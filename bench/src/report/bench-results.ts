@@ -26,6 +26,20 @@ export interface TargetCheck {
   note?: string;
 }
 
+/**
+ * What one durable unicast message costs at the least on this machine, in CPU µs, from the
+ * baselines of the same run: taking the HTTP request and emitting to the pages (the direct-push
+ * server), sending and receiving it (the agents, in that same phase), and one BullMQ job with a
+ * no-op processor (the queue ceiling's producer, worker and Redis). No storage, no validation
+ * beyond direct push's, no bus. `msgPerS` is what the machine's cores could pass at that cost.
+ */
+export interface UnicastFloor {
+  httpAndSocketUs: number;
+  agentsUs: number;
+  queueJobUs: number;
+  msgPerS: number;
+}
+
 /** Everything a run measured: written as `bench/results/<timestamp>.json`. */
 export interface BenchResults {
   version: 1;
@@ -41,6 +55,8 @@ export interface BenchResults {
   queueCeiling?: QueueCeilingResult;
   /** Pipeline ÷ baseline. */
   ratios: Record<string, number>;
+  /** The most any design with one job per message could sustain here (from the baselines). */
+  unicastFloor?: UnicastFloor;
   targets: TargetCheck[];
   profiles?: Record<string, ProfileSummary>;
   /** Problems that did not stop the run (a failed scenario, missing deliveries). */
@@ -77,6 +93,20 @@ export function computeRatios(results: Omit<BenchResults, 'ratios' | 'targets'>)
   return Object.fromEntries(Object.entries(ratios).filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
 
+/** The {@link UnicastFloor} of a run, when it measured direct push flat out and the queue ceiling. */
+export function computeUnicastFloor(results: Pick<BenchResults, 'phases' | 'queueCeiling' | 'machine'>): UnicastFloor | undefined {
+  const direct = findPhase(results, 'direct push', 'unicast flat out');
+  const queue = results.queueCeiling;
+  if (!direct || !queue || direct.recordsPerS <= 0 || queue.jobsPerS <= 0) return undefined;
+  const usPer = (percent: number, perS: number) => Math.round((percent / 100 / perS) * 1e6);
+  const sum = (cpu: Record<string, number>, names: string[]) => names.reduce((total, name) => total + (cpu[name] ?? 0), 0);
+  const httpAndSocketUs = usPer(direct.cpuPercent.server ?? 0, direct.recordsPerS);
+  const agentsUs = usPer(direct.cpuPercent.agents ?? 0, direct.recordsPerS);
+  const queueJobUs = usPer(sum(queue.cpuPercent, ['producer', 'worker', 'redis']), queue.jobsPerS);
+  const totalUs = httpAndSocketUs + agentsUs + queueJobUs;
+  return { httpAndSocketUs, agentsUs, queueJobUs, msgPerS: totalUs > 0 ? Math.round((results.machine.cpus * 1e6) / totalUs) : 0 };
+}
+
 /** The issue's targets for this 2-core machine, checked against the run. */
 export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -85,6 +115,8 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   const pipeFlat = findPhase(results, 'pipeline', 'unicast flat out');
   const pipeFixed = findPhase(results, 'pipeline', `unicast ${results.options.rate}/s`);
   add('durable unicast, sustained', '≥ 5,000 msg/s', pipeFlat?.recordsPerS, ' msg/s', (v) => v >= 5000);
+  const floor = results.unicastFloor;
+  if (floor) (checks.at(-1) as TargetCheck).note = `one job per message allows at most ~${floor.msgPerS.toLocaleString('en')} msg/s here (see the cost floor)`;
   add(`unicast p99 at ${results.options.rate} msg/s`, '≤ 50 ms at 1,000 msg/s', pipeFixed?.latencyMs.p99, ' ms', (v) => v <= 50);
   if (pipeFixed?.queueDepth?.growing) {
     const last = checks.at(-1) as TargetCheck;
@@ -93,6 +125,10 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   }
   const vsDirect = results.ratios['unicast throughput: pipeline / direct push'];
   add('pipeline vs direct push (throughput)', '≥ 50%', vsDirect === undefined ? undefined : Math.round(vsDirect * 100), '%', (v) => v >= 50);
+  const directFlat = findPhase(results, 'direct push', 'unicast flat out');
+  if (floor && directFlat && vsDirect !== undefined) {
+    (checks.at(-1) as TargetCheck).note = `the cost floor itself is ${Math.round((100 * floor.msgPerS) / directFlat.recordsPerS)}% of direct push here`;
+  }
   const broadcast = results.options.broadcastSizes
     .map((size) => results.ratios[`broadcast ${size} pages deliveries/s: pipeline / socket ceiling`])
     .filter((value): value is number => value !== undefined);

@@ -67,6 +67,16 @@ export function formatResults(results: BenchResults): string {
       '',
     );
   }
+  const floor = results.unicastFloor;
+  if (floor) {
+    out.push(
+      `cost floor of one durable unicast message here: ${floor.httpAndSocketUs} µs HTTP in + socket out (direct push server) + ` +
+        `${floor.queueJobUs} µs for one BullMQ job (queue ceiling) + ${floor.agentsUs} µs in the load agents = ` +
+        `${floor.httpAndSocketUs + floor.queueJobUs + floor.agentsUs} µs of CPU, so at most ~${n(floor.msgPerS)} msg/s on ${results.machine.cpus} cores ` +
+        'with no storage, bus or validation at all',
+      '',
+    );
+  }
   if (results.connections) {
     const c = results.connections;
     out.push(
