@@ -1,9 +1,9 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { BusType, DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
+import { DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
 import type { BusPublisher } from '@notify/bus';
 import type { NotificationStore } from '@notify/store';
 import type { z } from 'zod';
-import { MessageBatcher } from './message-batcher.js';
+import { RecordBatcher } from './record-batcher.js';
 
 export interface ProcessorDeps {
   store: NotificationStore;
@@ -15,22 +15,19 @@ export interface ProcessorDeps {
 /**
  * Handles one job: store the record, then publish it (stored before published, so a page either
  * gets it live or on its next login). A retry stores nothing twice (the record id is the store's
- * key) and publishes again: delivery to open pages is at-least-once. Messages of concurrent jobs
- * share one store write and one publish round ({@link MessageBatcher}).
+ * key) and publishes again: delivery to open pages is at-least-once. Records of concurrent jobs
+ * share one store write and one publish round per type ({@link RecordBatcher}).
  */
 export function createNotificationProcessor({ store, bus, onStored }: ProcessorDeps) {
-  const messages = new MessageBatcher({ store, bus, onStored: (message) => onStored?.(JobName.message, message.id) });
+  const records = new RecordBatcher({ store, bus, onStored });
   return async (job: Job<unknown>): Promise<void> => {
     switch (job.name) {
       case JobName.message: {
-        await messages.submit(parseJob(MessageJobData, job).message);
+        await records.submitMessage(parseJob(MessageJobData, job).message);
         return;
       }
       case JobName.dynamic: {
-        const { dynamic } = parseJob(DynamicJobData, job);
-        await store.insertDynamics([dynamic]);
-        onStored?.(JobName.dynamic, dynamic.id);
-        await bus.publish(BusType.dynamicStored, { dynamic });
+        await records.submitDynamic(parseJob(DynamicJobData, job).dynamic);
         return;
       }
       default:

@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { BusPublisher, BusSubscriber } from '@notify/bus';
-import { newRecordId, type BusEnvelope, type Message } from '@notify/contracts';
+import { newRecordId, type BusEnvelope, type Dynamic, type Message } from '@notify/contracts';
 import { SqliteStore } from '@notify/store';
-import { MessageBatcher } from './message-batcher.js';
+import { RecordBatcher } from './record-batcher.js';
 
-describe('MessageBatcher (real SQLite and Redis)', () => {
+describe('RecordBatcher (real SQLite and Redis)', () => {
   let dir: string;
   let store: SqliteStore;
   let publisher: Redis;
   let subscriberConnection: Redis;
   let subscriber: BusSubscriber;
-  let batcher: MessageBatcher;
+  let batcher: RecordBatcher;
+  let storedIds: string[];
   let received: BusEnvelope[];
   /** Publishes on the same connection and channel as the batcher: a marker after it is seen after anything the batcher published. */
   let markers: BusPublisher;
@@ -33,7 +34,8 @@ describe('MessageBatcher (real SQLite and Redis)', () => {
     subscriber.on('envelope', (envelope) => mine.push(envelope));
     subscriber.on('error', () => undefined);
     await subscriber.start();
-    batcher = new MessageBatcher({ store, bus: new BusPublisher(publisher, { prefix, origin: 'test' }) });
+    storedIds = [];
+    batcher = new RecordBatcher({ store, bus: new BusPublisher(publisher, { prefix, origin: 'test' }), onStored: (_job, id) => storedIds.push(id) });
     markers = new BusPublisher(publisher, { prefix, origin: 'marker' });
   });
   afterEach(async () => {
@@ -49,7 +51,7 @@ describe('MessageBatcher (real SQLite and Redis)', () => {
 
   it('stores every concurrent message and publishes each with its receiver’s count after the batch', async () => {
     const sent = [message('1'), message('1'), message('2'), message('1')];
-    await Promise.all(sent.map((m) => batcher.submit(m)));
+    await Promise.all(sent.map((m) => batcher.submitMessage(m)));
 
     expect((await store.listMessages({ receiverID: '1', limit: 10 })).map((m) => m.id).sort()).toEqual([sent[0], sent[1], sent[3]].map((m) => m?.id).sort());
     await expect.poll(() => received.length).toBe(4);
@@ -58,18 +60,33 @@ describe('MessageBatcher (real SQLite and Redis)', () => {
     for (const { message: m, unread } of published) expect(unread.total).toBe(m.receiverID === '1' ? 3 : 1);
   });
 
+  it('stores concurrent dynamics together with the messages of the same turn, and publishes each once', async () => {
+    const dynamic = (companyID: string): Dynamic => ({
+      id: newRecordId(), companyID, operatorID: 'op', operator: 'Op', title: 't', content: 'c', date: new Date().toISOString(),
+    });
+    const dynamics = [dynamic('8'), dynamic('8'), dynamic('9')];
+    const alongside = message('7');
+    await Promise.all([...dynamics.map((d) => batcher.submitDynamic(d)), batcher.submitMessage(alongside)]);
+
+    expect((await store.listCompanyDynamics({ companyID: '8', limit: 10 })).map((d) => d.id).sort()).toEqual([dynamics[0], dynamics[1]].map((d) => d?.id).sort());
+    expect(new Set(storedIds)).toEqual(new Set([...dynamics, alongside].map((record) => record.id)));
+    await expect.poll(() => received.length).toBe(4);
+    const published = received.flatMap((envelope) => (envelope.type === 'dynamic.stored' ? [envelope.payload.dynamic.id] : []));
+    expect(published).toEqual(dynamics.map((d) => d.id));
+  });
+
   it('stores a message submitted twice once', async () => {
     const once = message('3');
-    await Promise.all([batcher.submit(once), batcher.submit(once)]);
-    await batcher.submit(once);
+    await Promise.all([batcher.submitMessage(once), batcher.submitMessage(once)]);
+    await batcher.submitMessage(once);
     expect(await store.unreadCount('3')).toMatchObject({ total: 1 });
   });
 
   it('fails every job of a batch the store refuses, and publishes none of it', async () => {
     await store.close();
-    const results = await Promise.allSettled([batcher.submit(message('4')), batcher.submit(message('5'))]);
+    const results = await Promise.allSettled([batcher.submitMessage(message('4')), batcher.submitMessage(message('5'))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await batcher.submit(message('6')).catch(() => undefined);
+    await batcher.submitMessage(message('6')).catch(() => undefined);
     // Pub/sub is asynchronous: wait for a marker published after the rejections on the same
     // connection; Redis delivers in order, so anything the batcher published came before it.
     const marker = `marker-${randomUUID()}`;
