@@ -1,6 +1,6 @@
 import { gatewayUrl, type BenchContext } from '../bench-context.js';
 import { mintTokens, pagesByAgent, usersForPages } from '../page-plan.js';
-import { residentBytes } from '../process-stats.js';
+import { settledResidentBytes } from '../process-stats.js';
 import { mergeConnects } from './workload.js';
 
 export interface ConnectionsResult {
@@ -15,7 +15,7 @@ export interface ConnectionsResult {
   pagesPerS: number;
   gatewayRssBeforeMiB: number;
   gatewayRssAfterMiB: number;
-  /** (RSS with the pages idle − RSS before) / pages. */
+  /** (RSS with the pages idle − RSS before) / pages, each RSS the lowest once it settled. */
   gatewayKiBPerPage: number;
   tokenMintS: number;
   /** `update_online_count` events the pages received while connecting (presence changes fan out per company). */
@@ -40,8 +40,7 @@ export async function runConnections(ctx: BenchContext): Promise<ConnectionsResu
   ctx.log(`connections: minted ${tokens.size} tokens in ${tokenMintS.toFixed(1)} s; opening ${options.pages} pages`);
   const byAgent = pagesByAgent(users, tokens, pool.agents.length);
 
-  await new Promise((resolve) => setTimeout(resolve, settleMs(options.pages)));
-  const before = (await residentBytes(gateway.pid)) ?? 0;
+  const before = (await settledResidentBytes(gateway.pid, settleMs(options.pages))) ?? 0;
   const started = performance.now();
   const results = await Promise.all(
     pool.agents.map((agent, index) =>
@@ -49,8 +48,7 @@ export async function runConnections(ctx: BenchContext): Promise<ConnectionsResu
     ),
   );
   const connect = mergeConnects(results, performance.now() - started);
-  await new Promise((resolve) => setTimeout(resolve, settleMs(options.pages)));
-  const after = (await residentBytes(gateway.pid)) ?? 0;
+  const after = (await settledResidentBytes(gateway.pid, settleMs(options.pages))) ?? 0;
   const stats = await pool.all({ cmd: 'stats', group: 'connections' });
   await pool.all({ cmd: 'disconnect', group: 'connections' });
   ctx.log(`connections: ${connect.connected} open in ${(connect.elapsedMs / 1000).toFixed(1)} s; closing them`);
