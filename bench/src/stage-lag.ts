@@ -55,7 +55,7 @@ async function scrape(baseUrl: string, histogram: string): Promise<Buckets> {
 }
 
 /** The `le` buckets of `histogram` in a Prometheus text exposition, summed over label sets. */
-export function parseBuckets(text: string, histogram: string): Buckets {
+function parseBuckets(text: string, histogram: string): Buckets {
   const buckets: Buckets = new Map();
   const prefix = `${histogram}_bucket{`;
   for (const line of text.split('\n')) {
@@ -79,7 +79,7 @@ function lagOf(buckets: Buckets): StageLag {
 }
 
 /** `histogram_quantile`: linear within the bucket the rank falls in; the last finite bound if beyond it. */
-export function quantileMs(buckets: Buckets, q: number): number {
+function quantileMs(buckets: Buckets, q: number): number {
   const bounds = [...buckets.keys()].sort((a, b) => a - b);
   const total = buckets.get(Infinity) ?? 0;
   if (total === 0) return 0;

@@ -50,10 +50,15 @@ export function formatResults(results: BenchResults): string {
     out.push(
       table(
         ['where the pipeline latency goes (ms)', 'accepted → stored p50', 'p99', 'published → emitted p50', 'p99', 'accepted → page p50', 'p99'],
-        staged.map((p) => {
-          const { stored, emitted } = p.stagesMs ?? { stored: undefined, emitted: undefined };
-          return [p.label, stored?.p50 ?? '-', stored?.p99 ?? '-', emitted?.p50 ?? '-', emitted?.p99 ?? '-', p.latencyMs.p50, p.latencyMs.p99];
-        }),
+        staged.map((p) => [
+          p.label,
+          p.stagesMs?.stored.p50 ?? '-',
+          p.stagesMs?.stored.p99 ?? '-',
+          p.stagesMs?.emitted.p50 ?? '-',
+          p.stagesMs?.emitted.p99 ?? '-',
+          p.latencyMs.p50,
+          p.latencyMs.p99,
+        ]),
       ),
       '(stage figures are interpolated from the apps\' Prometheus histogram buckets)',
       '',
