@@ -33,4 +33,23 @@ describe('online count', () => {
     expect(outsider.events('update_online_count')).toEqual([1, 1]);
     expect(await online(8)).toEqual({ count: 1, uids: ['9'] });
   });
+
+  // A gateway restart reconnects a whole company at once. Each arrival changes the count, and each
+  // change would go to every page of the company: the broadcasts are merged per company
+  // (PRESENCE_COALESCE_MS, 1 s by default), and every page still ends on the exact count.
+  it('merges the broadcasts of a burst of arrivals, and every page ends on the exact count', async () => {
+    const observer = await page(100, 50);
+    await observer.waitFor('update_online_count', (count) => count === 1);
+    const before = observer.events('update_online_count').length;
+
+    const arrivals = await Promise.all(Array.from({ length: 40 }, (_, n) => page(101 + n, 50)));
+    await observer.waitFor('update_online_count', (count) => count === 41);
+    await Promise.all(arrivals.map((arrival) => arrival.waitFor('update_online_count', (count) => count === 41)));
+    expect(await online(50)).toMatchObject({ count: 41 });
+
+    // One broadcast per arrival would be 40 here.
+    const seen = observer.events('update_online_count').slice(before);
+    expect(seen.length).toBeLessThan(10);
+    expect(seen.at(-1)).toBe(41);
+  });
 });

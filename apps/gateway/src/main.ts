@@ -8,7 +8,7 @@ import { BusPublisher, BusSubscriber } from '@notify/bus';
 import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
 import { createGateway } from './create-gateway.js';
-import { emitBusEvent } from './bus-bridge.js';
+import { BusBridge } from './bus-bridge.js';
 
 const config = loadConfigOrExit(loadGatewayConfig, 'gateway');
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -40,10 +40,11 @@ const { http, io, metrics } = createGateway(
   },
 );
 
+const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS);
 const subscriber = new BusSubscriber(subscriberConnection, { prefix });
 subscriber.on('envelope', (envelope) => {
   try {
-    emitBusEvent(io, metrics, envelope);
+    bridge.emit(envelope);
   } catch (error) {
     // Thrown into ioredis's event loop this would end the process; one event is lost, not every page.
     logger.error({ err: error, type: envelope.type }, 'could not emit a bus event');
@@ -58,6 +59,7 @@ http.listen(config.GATEWAY_PORT, config.HOST, () => {
 });
 shutdownOnSignal(logger, async () => {
   await subscriber.stop();
+  bridge.close();
   await io.close();
   await presence.stop();
   await store.close();

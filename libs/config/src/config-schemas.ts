@@ -80,6 +80,11 @@ export const GatewayConfigSchema = z
     LOGIN_TIMEOUT_MS: positiveInt(10_000),
     /** A crashed gateway's users stop counting as online after this many ms. */
     PRESENCE_TTL_MS: positiveInt(30_000),
+    /**
+     * A company's `update_online_count` broadcasts are merged within this many ms: the first change
+     * goes out at once, the latest count at the end of the interval. 0 sends every change.
+     */
+    PRESENCE_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
     /** Origins allowed to open sockets (CORS), comma-separated; `*` for any. */
     CORS_ORIGINS: commaList.default(['*']),
     /** Largest socket message a client may send, in bytes. */
