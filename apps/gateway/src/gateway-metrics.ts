@@ -58,7 +58,7 @@ export class GatewayMetrics {
     });
     this.replayedTotal = new Counter({
       name: 'notify_gateway_replayed_messages_total',
-      help: 'Unread messages replayed to pages at login',
+      help: 'Unread messages replayed: to a page at login, or to a user\'s pages after this gateway lost the bus',
       registers: [registry],
     });
     this.busLag = new Histogram({
@@ -75,7 +75,7 @@ export class GatewayMetrics {
     this.eventsEmitted.inc({ event });
   }
 
-  /** `count` unread messages replayed to one page at login, each one `new_msg` emit to that page. */
+  /** `count` unread messages replayed (to one page at login, or to a user's room), each one `new_msg` emit. */
   replayed(count: number): void {
     if (count <= 0) return;
     this.eventsEmitted.inc({ event: ServerEvent.newMessage }, count);

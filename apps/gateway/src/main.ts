@@ -9,6 +9,7 @@ import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
 import { createGateway } from './create-gateway.js';
 import { BusBridge } from './bus-bridge.js';
+import { replayAfterBusGap } from './replay-unread.js';
 
 const config = loadConfigOrExit(loadGatewayConfig, 'gateway');
 const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL, format: config.LOG_FORMAT });
@@ -29,8 +30,9 @@ const store = await createStore(config);
 const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
 presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
 
+const deps = { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) };
 const { http, io, metrics } = createGateway(
-  { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) },
+  deps,
   {
     registry: createMetricsRegistry('gateway'),
     readiness: [
@@ -49,6 +51,12 @@ subscriber.on('envelope', (envelope) => {
     // Thrown into ioredis's event loop this would end the process; one event is lost, not every page.
     logger.error({ err: error, type: envelope.type }, 'could not emit a bus event');
   }
+});
+subscriber.on('resumed', () => {
+  replayAfterBusGap({ ...deps, metrics }, io).then(
+    (users) => logger.info({ users }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
+    (error: unknown) => logger.warn({ err: error }, 'the bus is back, but the replay of unread messages failed'),
+  );
 });
 subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
 await subscriber.start();

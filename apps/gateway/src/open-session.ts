@@ -3,6 +3,7 @@ import type { BrowserIdentity } from '@notify/auth';
 import { countedEmit } from './counted-emit.js';
 import type { HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
+import { replayUnread } from './replay-unread.js';
 
 /**
  * A page has proven who it is: join its own two rooms, count it online, replay its newest unread
@@ -31,14 +32,7 @@ export async function openSession(deps: HandlerDeps, socket: GatewaySocket, iden
     (error: unknown) => deps.logger.warn({ err: error, uid, companyID }, 'presence: join failed'),
   );
 
-  const limit = deps.config.REPLAY_LIMIT;
-  const unread = limit > 0
-    ? await deps.store.listMessages({ receiverID: uid, unread: true, limit, after: socket.data.since })
-    : [];
-  for (const message of unread.reverse()) socket.emit(ServerEvent.newMessage, { ...message, replayed: true });
-  // Counted once for the whole replay, as that many `new_msg` emits.
-  deps.metrics.replayed(unread.length);
-  countedEmit(deps.metrics, socket, ServerEvent.unreadCount, await deps.store.unreadCount(uid));
+  await replayUnread(deps, socket, uid, socket.data.since);
   // The login is acknowledged only once the page has everything, its online count included.
   await countSent;
 }

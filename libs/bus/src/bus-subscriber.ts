@@ -4,6 +4,11 @@ import type { Redis } from 'ioredis';
 
 export interface BusSubscriberEvents {
   envelope: [BusEnvelope];
+  /**
+   * Subscribed again after the connection was lost. Pub/sub keeps nothing for an absent
+   * subscriber: whatever was published meanwhile was missed here.
+   */
+  resumed: [];
   /** A malformed message (dropped) or a subscription failure; the subscriber keeps going. */
   error: [Error];
 }
@@ -11,10 +16,12 @@ export interface BusSubscriberEvents {
 /**
  * Listens on the bus channel with a dedicated connection and emits each valid envelope.
  * Malformed messages are reported as `'error'` and dropped, never thrown into the void.
- * ioredis re-subscribes by itself after a reconnect.
+ * After a reconnect it subscribes again and, once Redis has confirmed it, emits `'resumed'`.
  */
 export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
   private readonly channel: string;
+  private subscribed = false;
+  private lost = false;
 
   constructor(
     private readonly redis: Redis,
@@ -25,14 +32,28 @@ export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
     this.redis.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.receive(raw);
     });
+    this.redis.on('close', () => {
+      if (this.subscribed) this.lost = true;
+    });
+    this.redis.on('ready', () => {
+      if (!this.lost || !this.subscribed) return;
+      this.lost = false;
+      // ioredis re-subscribes on its own too; this one's reply says when the subscription is live.
+      this.redis.subscribe(this.channel).then(
+        () => this.emit('resumed'),
+        (error: unknown) => this.emit('error', new Error(`bus: could not subscribe again after a reconnect: ${String(error)}`)),
+      );
+    });
   }
 
   /** Subscribes; resolves once Redis has confirmed the subscription. */
   async start(): Promise<void> {
     await this.redis.subscribe(this.channel);
+    this.subscribed = true;
   }
 
   async stop(): Promise<void> {
+    this.subscribed = false;
     await this.redis.unsubscribe(this.channel).catch(() => undefined);
   }
 
