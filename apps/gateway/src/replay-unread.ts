@@ -36,6 +36,8 @@ export async function replayAfterBusGap(deps: HandlerDeps, io: GatewayServer): P
   const users = [...uids];
   for (let start = 0; start < users.length; start += USERS_AT_ONCE) {
     await Promise.all(users.slice(start, start + USERS_AT_ONCE).map((uid) => replayUnread(deps, io.to(userRoom(uid)), uid)));
+    // SQLite answers synchronously: let sockets and the bus have the event loop between groups.
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return users.length;
 }
