@@ -53,8 +53,9 @@ subscriber.on('envelope', (envelope) => {
   }
 });
 subscriber.on('resumed', () => {
+  const started = performance.now();
   replayAfterBusGap({ ...deps, metrics }, io).then(
-    (users) => logger.info({ users }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
+    (users) => logger.info({ users, ms: Math.round(performance.now() - started) }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
     (error: unknown) => logger.warn({ err: error }, 'the bus is back, but the replay of unread messages failed'),
   );
 });
