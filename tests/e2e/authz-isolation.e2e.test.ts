@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, waitUntil, startStack, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, waitUntil, startStack, type Page, type Stack } from '@notify/testing';
 
 // SPEC Guarantees: no user can receive another user's messages or another company's dynamics or
 // presence. The attacker holds only browser tokens for uid 1 of company 7 and tries every event
@@ -13,7 +13,7 @@ describe('a token for uid 1 never yields uid 2’s messages or company 8’s dyn
 
   beforeAll(async () => {
     stack = await startStack({ gateways: 2, env: { LOGIN_TIMEOUT_MS: '4000' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
     [gwA, gwB] = stack.gatewayUrls as [string, string];
   });
   afterAll(async () => {

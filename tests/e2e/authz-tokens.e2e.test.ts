@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signBrowserToken } from '@notify/auth';
-import { ApiClient, closeAllPages, openPage, startStack, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, startStack, type Stack } from '@notify/testing';
 
 // SPEC Socket API: a bad, expired or missing token is refused with connect_error "unauthorized";
 // the same tokens offered with the older `login` event are refused too. Every variant below is
@@ -28,7 +28,7 @@ describe('browser tokens the gateway must refuse', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { LOGIN_TIMEOUT_MS: '3000' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
     gateway = stack.gatewayUrls[0] as string;
     const secret = stack.jwtSecret;
     const valid = await api.mintToken(1, 7);

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
-import { ApiClient, jobCounts, openPage, openStackQueue, runPool, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
+import { type ApiClient, jobCounts, openPage, openStackQueue, runPool, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
 import { hostileCorpus, type HostileEndpoint, type HostileRequest } from '../support/hostile-corpus.js';
 
 // SPEC Guarantees: invalid input gets a 4xx with every problem listed, and nothing is stored or
@@ -40,7 +40,7 @@ describe('a generated corpus of hostile bodies', () => {
   beforeAll(async () => {
     // The rate limit is another test's business: here every request must reach validation.
     stack = await startStack({ env: { API_RATE_LIMIT: '0' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterAll(() => stack?.stop());
 
@@ -150,7 +150,7 @@ describe('edge-case text in otherwise valid messages', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterAll(() => stack?.stop());
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
-import { ApiClient, closeAllPages, openPage, startStack, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, startStack, type Page, type Stack } from '@notify/testing';
 
 // Malformed socket events (issue 4, hostile input): each gets an error ack or a disconnect, never
 // a success, and the gateway carries on serving everybody else.
@@ -42,7 +42,7 @@ describe('malformed socket events', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { LOGIN_TIMEOUT_MS: '3000' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
     gateway = stack.gatewayUrls[0] as string;
   });
   afterEach(() => {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, waitUntil, startStack, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, waitUntil, startStack, type Page, type Stack } from '@notify/testing';
 
 // SPEC Scaling out: each gateway subscribes to the bus and emits to its own sockets, so a user with
 // one tab on gateway A and one on gateway B gets everything on both; presence lives in Redis, so
@@ -13,7 +13,7 @@ describe('two gateways on one Redis', () => {
 
   beforeAll(async () => {
     stack = await startStack({ gateways: 2 });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
     [gwA, gwB] = stack.gatewayUrls as [string, string];
   });
   afterEach(closeAllPages);

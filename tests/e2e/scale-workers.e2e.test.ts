@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // SPEC Scaling out: workers share the queue and a record is stored once however many workers
 // there are; lists and the login replay are in id (= acceptance) order whatever order the workers
@@ -25,7 +25,7 @@ describe('two workers sharing the queue', () => {
 
   beforeAll(async () => {
     stack = await startStack({ workers: 2, env: { WORKER_CONCURRENCY: '25', REPLAY_LIMIT: String(PER_USER), API_RATE_LIMIT: '0' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(() => stack?.stop());

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 2 (SPEC Presence, Guarantees): a gateway killed with SIGKILL says no goodbye; its users stop
 // counting within 30 s (heartbeat + expiry in Redis), users with a tab elsewhere keep counting, and
@@ -24,7 +24,7 @@ describe('a gateway killed with SIGKILL, at the default PRESENCE_TTL_MS (30 s)',
 
   beforeAll(async () => {
     stack = await startStack({ gateways: 2 });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(() => stack?.stop());
@@ -87,7 +87,7 @@ describe('gateways killed again and again, with a short PRESENCE_TTL_MS', () => 
 
   beforeAll(async () => {
     stack = await startStack({ gateways: 2, env: { PRESENCE_TTL_MS: String(TTL_MS) } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(() => stack?.stop());

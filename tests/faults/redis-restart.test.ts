@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 3 (SPEC Guarantees, HTTP API): Redis is stopped gracefully and started again on the same
 // port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
@@ -32,7 +32,7 @@ describe('Redis stopped and restarted mid-stream', () => {
     // is taken over once its lock expires and the stalled check runs (lock + up to 2 checks, about
     // 90 s at the 30 s default). A 3 s lock keeps that within the bound below.
     stack = await startStack({ env: { WORKER_LOCK_DURATION_MS: '3000' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(() => stack?.stop());
@@ -180,7 +180,7 @@ describe('Redis hanging (SIGSTOP)', () => {
 
   beforeAll(async () => {
     stack = await startStack();
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterAll(async () => {
     if (frozen) process.kill(stack.redis.pid, 'SIGCONT');

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
 
 // Fault 4 (SPEC Guarantees): the store refuses writes. The api keeps accepting (it only enqueues),
 // the worker retries each job with its backoff, and after the last attempt the job lands in the
@@ -51,7 +51,7 @@ describe('the store refuses every write', () => {
 
   beforeAll(async () => {
     stack = await startStack({ env: { WORKER_CONCURRENCY: '5' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(async () => {

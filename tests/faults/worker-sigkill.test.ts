@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, closeAllPages, jobCounts, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, jobCounts, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 1 (SPEC Guarantees): a worker killed with SIGKILL in the middle of a stream of 5,000
 // messages loses nothing and stores nothing twice, and every open page gets every one of its
@@ -17,7 +17,7 @@ describe('a worker killed mid-stream of 5,000 messages', () => {
   beforeAll(async () => {
     // A short lock makes the dead worker's active jobs stall, and be taken over, within seconds.
     stack = await startStack({ workers: 2, env: { WORKER_LOCK_DURATION_MS: String(LOCK_MS), WORKER_CONCURRENCY: '25', API_RATE_LIMIT: '0' } });
-    api = new ApiClient(stack.apiUrl, stack.apiKey);
+    api = stack.client;
   });
   afterEach(closeAllPages);
   afterAll(() => stack?.stop());
