@@ -60,7 +60,7 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
     for (const { message: m, unread } of published) expect(unread.total).toBe(m.receiverID === '1' ? 3 : 1);
   });
 
-  it('stores concurrent dynamics together with the messages of the same turn, and publishes each once', async () => {
+  it('stores and publishes concurrent dynamics once each, alongside a message of the same turn', async () => {
     const dynamic = (companyID: string): Dynamic => ({
       id: newRecordId(), companyID, operatorID: 'op', operator: 'Op', title: 't', content: 'c', date: new Date().toISOString(),
     });
