@@ -63,7 +63,9 @@ export class GatewayMetrics {
     });
     this.busLag = new Histogram({
       name: 'notify_gateway_bus_lag_seconds',
-      help: 'From publication on the bus (right after the store write) to the emit on this gateway, by bus event type',
+      help:
+        'From publication on the bus (right after the store write) to its handling on this gateway, by bus event type; ' +
+        'a presence change handled within PRESENCE_COALESCE_MS of the last broadcast is emitted later, merged',
       labelNames: ['type'],
       buckets: LAG_BUCKETS,
       registers: [registry],
@@ -82,7 +84,7 @@ export class GatewayMetrics {
     this.replayedTotal.inc(count);
   }
 
-  /** The store-to-emit lag of a bus event just emitted; envelopes without `sentAt` are not counted. */
+  /** The lag of a bus event just handled (emitted, or merged for later); envelopes without `sentAt` are not counted. */
   emittedBusEvent(envelope: BusEnvelope, now = Date.now()): void {
     if (envelope.sentAt === undefined) return;
     // Publisher and gateway may be different machines: a clock behind ours must not yield a negative lag.
