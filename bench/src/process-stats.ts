@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 
 /** Resident memory of a process (bytes), from `/proc/<pid>/status` VmRSS; undefined off Linux. */
-export async function residentBytes(pid: number): Promise<number | undefined> {
+async function residentBytes(pid: number): Promise<number | undefined> {
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const kb = /^VmRSS:\s+(\d+)\s+kB/m.exec(status)?.[1];
