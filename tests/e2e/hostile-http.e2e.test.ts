@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
-import { type ApiClient, jobCounts, openPage, openStackQueue, runPool, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
+import { type ApiClient, jobCounts, openStackQueue, runPool, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
 import { hostileCorpus, type HostileEndpoint, type HostileRequest } from '../support/hostile-corpus.js';
 
 // SPEC Guarantees: invalid input gets a 4xx with every problem listed, and nothing is stored or
@@ -103,7 +103,7 @@ describe('a generated corpus of hostile bodies', () => {
 
   it('is still healthy afterwards: a normal message is accepted, stored exactly as sent and delivered', async () => {
     expect((await fetch(`${stack.apiUrl}/readyz`)).status).toBe(200);
-    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken('canary', 7) });
+    const page = await stack.page('canary', 7);
     try {
       const body = { companyID: 7, receiverID: 'canary', typeID: 1, title: 'canary', content: 'still fine' };
       const sent = await api.sendMessage(body);
@@ -171,7 +171,7 @@ describe('edge-case text in otherwise valid messages', () => {
 
   it.each(cases)('%s: refused with 400 (only if it may be) or round-trips exactly', async (_name, text, mayRefuse) => {
     const uid = `edge-${cases.findIndex(([, t]) => t === text)}`;
-    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 7) });
+    const page = await stack.page(uid, 7);
     try {
       const sent = await api.sendMessage({ companyID: 7, receiverID: uid, typeID: 1, title: text, content: text, sender: text });
       if (sent.status === 400) {

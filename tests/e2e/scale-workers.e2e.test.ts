@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, openPage, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // SPEC Scaling out: workers share the queue and a record is stored once however many workers
 // there are; lists and the login replay are in id (= acceptance) order whatever order the workers
@@ -32,7 +32,7 @@ describe('two workers sharing the queue', () => {
 
   it('stores 500 messages once each, and lists and replays them in id order', async () => {
     const live = new Map<string, Page>();
-    for (const uid of USERS) live.set(uid, await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 'sw') }));
+    for (const uid of USERS) live.set(uid, await stack.page(uid, 'sw'));
 
     // One message per request, 10 in flight: ids interleave across users in acceptance order.
     const sends = Array.from({ length: USERS.length * PER_USER }, (_, n) => USERS[n % USERS.length] as string);
@@ -84,7 +84,7 @@ describe('two workers sharing the queue', () => {
       expect(unreadOfType).toEqual([...idsOfType2].sort().reverse());
 
       // The login replay: all 100 unread, oldest first.
-      const tab = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 'sw') });
+      const tab = await stack.page(uid, 'sw');
       await tab.waitFor('unread_count', undefined, 10_000);
       const replayed = tab.events('new_msg').filter((m) => m.replayed);
       expect(replayed.map((m) => m.id)).toEqual([...ids].sort());

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 3 (SPEC Guarantees, HTTP API): Redis is stopped gracefully and started again on the same
 // port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
@@ -39,7 +39,7 @@ describe('Redis stopped and restarted mid-stream', () => {
 
   it('answers 503 fast while down; loses nothing it accepted; everything resumes by itself', async () => {
     const pages = new Map<string, Page>();
-    for (const uid of USERS) pages.set(uid, await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 'rr') }));
+    for (const uid of USERS) pages.set(uid, await stack.page(uid, 'rr'));
 
     const sent: Sent[] = [];
     let sending = true;
@@ -151,7 +151,7 @@ describe('Redis stopped and restarted mid-stream', () => {
     const disconnected = USERS.filter((uid) => pages.get(uid)!.connections > 1 || !pages.get(uid)!.socket.connected);
     console.info(`pages disconnected by the outage: ${disconnected.length}; messages missed live: ${[...missedLive.values()].flat().length}`);
     for (const [uid, missing] of missedLive) {
-      const relogin = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 'rr') }, { timeoutMs: 10_000 });
+      const relogin = await stack.page(uid, 'rr', { timeoutMs: 10_000 });
       await relogin.waitFor('unread_count', undefined, 10_000);
       const replayed = new Set(relogin.events('new_msg').map((m) => m.id));
       expect(missing.filter((id) => !replayed.has(id)), `${uid}: missed live and not replayed`).toEqual([]);
@@ -188,7 +188,7 @@ describe('Redis hanging (SIGSTOP)', () => {
   });
 
   it('answers every request that needs Redis with 503 within 2 s, and recovers when Redis does', async () => {
-    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken('hang', 7) });
+    const page = await stack.page('hang', 7);
     process.kill(stack.redis.pid, 'SIGSTOP');
     frozen = true;
     const timed = async (what: string, call: () => Promise<{ status: number }>) => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, openPage, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
 
 // Fault 4 (SPEC Guarantees): the store refuses writes. The api keeps accepting (it only enqueues),
 // the worker retries each job with its backoff, and after the last attempt the job lands in the
@@ -62,7 +62,7 @@ describe('the store refuses every write', () => {
   });
 
   it('retries the job, then fails it with the reason, while the api stays up; it can be retried once the store is back', async () => {
-    const page = await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken('sf-1', 7) });
+    const page = await stack.page('sf-1', 7);
     const warmup = await api.sendMessage({ companyID: 7, receiverID: 'sf-1', typeID: 1, title: 'before', content: '' });
     await page.waitFor('new_msg', (m) => m.id === warmup.body.ids[0], 10_000);
 

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, jobCounts, openPage, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, jobCounts, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 1 (SPEC Guarantees): a worker killed with SIGKILL in the middle of a stream of 5,000
 // messages loses nothing and stores nothing twice, and every open page gets every one of its
@@ -24,7 +24,7 @@ describe('a worker killed mid-stream of 5,000 messages', () => {
 
   it('loses none, stores none twice, delivers all', async () => {
     const pages = new Map<string, Page>();
-    for (const uid of USERS) pages.set(uid, await openPage(stack.gatewayUrls[0] as string, { token: await api.mintToken(uid, 'wk') }));
+    for (const uid of USERS) pages.set(uid, await stack.page(uid, 'wk'));
     const delivered = () => [...pages.values()].reduce((sum, page) => sum + new Set(page.events('new_msg').map((m) => m.id)).size, 0);
 
     const accepted: string[] = [];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startRedisServer, type AppProcess, type RedisServer } from '@notify/launcher';
 import { ApiClient } from './api-client.js';
+import { openPage, type OpenPageOptions, type Page } from './page.js';
 import { spawnApp } from './spawn-app.js';
 
 export interface StackOptions {
@@ -39,6 +40,8 @@ export interface Stack {
   readonly env: Readonly<Record<string, string>>;
   /** An {@link ApiClient} for {@link apiUrl} with {@link apiKey}. */
   readonly client: ApiClient;
+  /** Opens a page of `uid` in `companyID` on the first gateway, with a freshly minted token. */
+  page(uid: string | number, companyID: string | number, options?: OpenPageOptions): Promise<Page>;
   /** Starts one more worker, with `extraEnv` on top of {@link env}. */
   addWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
   /** Starts one more gateway, with `extraEnv` on top of {@link env}. */
@@ -113,6 +116,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workers = started.filter((app) => app.name === 'worker');
   const gateways = started.filter((app) => app.name === 'gateway');
   const apiKey = env.API_KEYS!.split(',')[0]!.trim();
+  const client = new ApiClient(api.url, apiKey);
 
   return {
     redis,
@@ -127,7 +131,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     jwtSecret: env.JWT_SECRET!,
     sqlitePath: env.SQLITE_PATH!,
     env,
-    client: new ApiClient(api.url, apiKey),
+    client,
+    async page(uid, companyID, options) {
+      const gateway = gateways[0];
+      if (!gateway) throw new Error('stack.page: the stack has no gateway');
+      return openPage(gateway.url, { token: await client.mintToken(uid, companyID) }, options);
+    },
     async addWorker(extraEnv) {
       const worker = await spawn('worker', extraEnv);
       workers.push(worker);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { ApiClient } from './api-client.js';
-import { closeAllPages, openPage, type Page } from './page.js';
+import { closeAllPages, type Page } from './page.js';
 import { startStack, type Stack, type StackOptions } from './start-stack.js';
 
 /** A stack shared by the tests of one file, with shortcuts for what most tests do. */
@@ -37,9 +37,6 @@ export function useStack(options: StackOptions = {}): StackFixture {
     get api() {
       return running().client;
     },
-    async page(uid, companyID) {
-      const stack = running();
-      return openPage(stack.gatewayUrls[0] as string, { token: await stack.client.mintToken(uid, companyID) });
-    },
+    page: (uid, companyID) => running().page(uid, companyID),
   };
 }
