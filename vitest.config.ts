@@ -5,8 +5,11 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests import the libs' TypeScript sources, so unit tests need no build; e2e tests spawn the built apps.
+// In-process tests import the apps' start functions the same way.
 const libAliases = Object.fromEntries(
-  readdirSync(`${root}libs`).map((lib) => [`@notify/${lib}`, `${root}libs/${lib}/src/index.ts`]),
+  ['libs', 'apps'].flatMap((folder) =>
+    readdirSync(`${root}${folder}`).map((name) => [`@notify/${name}`, `${root}${folder}/${name}/src/index.ts`]),
+  ),
 );
 
 export default defineConfig({

@@ -9,3 +9,5 @@ export * from './process-stats.js';
 export * from './run-pool.js';
 export * from './counting-page.js';
 export * from './seeded-random.js';
+export * from './in-process-stack.js';
+export * from './use-in-process-stack.js';

@@ -1,0 +1,99 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { AddressInfo } from 'node:net';
+import type { GatewayConfig } from '@notify/config';
+import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
+import { createRedisConnection } from '@notify/redis';
+import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { PresenceTracker } from '@notify/presence';
+import { createStore } from '@notify/store';
+import { createGateway, type Gateway } from './create-gateway.js';
+import { BusBridge } from './bus-bridge.js';
+import { replayAfterBusGap } from './replay-unread.js';
+
+/** A gateway serving on its port, wired to Redis, the store and the bus. */
+export interface RunningGateway extends Gateway {
+  /** The bound port (`GATEWAY_PORT`, or the one the OS chose for 0). */
+  readonly port: number;
+  /** This process's presence and bus identity. */
+  readonly gatewayId: string;
+  /** Stops serving, leaves presence (publishing the drops) and closes every connection. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a gateway: Redis connections, store, presence, the bus subscription and the HTTP and
+ * socket.io server, listening on `GATEWAY_PORT` at `HOST`. `main.ts` runs it for the process;
+ * tests run several in one process.
+ */
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const prefix = config.REDIS_PREFIX;
+  const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  const redis = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway` });
+  const subscriberConnection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
+  logConnectionErrors(logger, 'redis', redis);
+  logConnectionErrors(logger, 'redis (subscriber)', subscriberConnection);
+  const disconnect = () => {
+    redis.disconnect();
+    subscriberConnection.disconnect();
+  };
+  const store = await createStore(config).catch((error: unknown) => {
+    disconnect();
+    throw error;
+  });
+  const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
+  presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
+
+  const deps = { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) };
+  const gateway = createGateway(deps, {
+    registry: createMetricsRegistry('gateway'),
+    readiness: [
+      { name: 'redis', check: () => redis.ping() },
+      { name: 'store', check: () => store.ping() },
+    ],
+  });
+  const { http, io, metrics } = gateway;
+
+  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS);
+  const subscriber = new BusSubscriber(subscriberConnection, { prefix });
+  subscriber.on('envelope', (envelope) => {
+    try {
+      bridge.emit(envelope);
+    } catch (error) {
+      // Thrown into ioredis's event loop this would end the process; one event is lost, not every page.
+      logger.error({ err: error, type: envelope.type }, 'could not emit a bus event');
+    }
+  });
+  subscriber.on('resumed', () => {
+    const started = performance.now();
+    replayAfterBusGap({ ...deps, metrics }, io).then(
+      (users) => logger.info({ users, ms: Math.round(performance.now() - started) }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
+      (error: unknown) => logger.warn({ err: error }, 'the bus is back, but the replay of unread messages failed'),
+    );
+  });
+  subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
+
+  const close = async () => {
+    await subscriber.stop();
+    bridge.close();
+    await io.close();
+    await presence.stop();
+    await store.close();
+    disconnect();
+  };
+  try {
+    await subscriber.start();
+    presence.start();
+    await new Promise<void>((resolve, reject) => {
+      http.once('error', reject);
+      http.listen(config.GATEWAY_PORT, config.HOST, () => {
+        http.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    await close().catch(() => undefined);
+    throw error;
+  }
+  return { ...gateway, port: (http.address() as AddressInfo).port, gatewayId, close };
+}
