@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MongoStore, SqliteStore, type NotificationStore } from '@notify/store';
 import { startStack, type Stack } from '@notify/testing';
 import type { BenchOptions } from './bench-options.js';
+import { CATCH_UP_MISSED, CATCH_UP_SEED } from './scenarios/replay.js';
 
 /** The pipeline under test: the harness's stack, plus how to open its store directly (for seeding). */
 export interface BenchStack {
@@ -31,7 +32,7 @@ function profiled(dir: string | undefined, app: string): Record<string, string> 
  * large enough for the replay seed. With `--store mongo`, a fresh `notify_bench_*` database.
  */
 export async function startBenchStack(options: BenchOptions, profileDir: string | undefined): Promise<BenchStack> {
-  const capRows = Math.max(1_000_000, ...options.replayStored);
+  const capRows = Math.max(1_000_000, ...options.replayStored) + CATCH_UP_SEED;
   const mongoDb = `notify_bench_${randomBytes(4).toString('hex')}`;
   const storeEnv: Record<string, string> =
     options.store === 'mongo' ? { STORE: 'mongo', MONGO_URL: process.env.MONGO_URL ?? '', MONGO_DB: mongoDb } : { STORE: 'sqlite' };
@@ -41,6 +42,8 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
     readyTimeoutMs: 60_000,
     env: {
       API_RATE_LIMIT: '0',
+      // The catch-up probe's pages missed 1,000 messages and held 20.
+      CATCH_UP_LIMIT: String(2 * CATCH_UP_MISSED),
       MESSAGES_CAP_DOCS: String(capRows),
       LOG_LEVEL: 'info',
       ...storeEnv,

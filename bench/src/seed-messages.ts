@@ -1,4 +1,4 @@
-import { newRecordId, type Message, type MessageTypeId } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordId, type Message, type MessageTypeId } from '@notify/contracts';
 import type { NotificationStore } from '@notify/store';
 
 /** Who gets replayed at login: each of `users` has `unread` unread messages among the seed. */
@@ -47,6 +47,29 @@ export class MessageSeeder {
     }
   }
 
+  /**
+   * Stores `perUser` unread messages for each of `users` and resolves with each user's oldest
+   * message id: a page that held the oldest few catches up from there with all the others.
+   */
+  async seedCatchUp(users: readonly { uid: string; companyID: string }[], perUser: number): Promise<Map<string, string>> {
+    const from = new Map<string, string>();
+    for (const user of users) {
+      const batch = Array.from({ length: perUser }, (_, n): Message => ({
+        id: newRecordId(this.baseTime - 1000 + n),
+        companyID: user.companyID,
+        receiverID: user.uid,
+        typeID: 1,
+        title: `catch-up ${n}`,
+        content: FILLER_CONTENT,
+        date: new Date(this.baseTime).toISOString(),
+        ...NEW_MESSAGE_STATE,
+      }));
+      await this.store.insertMessages(batch);
+      from.set(user.uid, (batch[0] as Message).id);
+    }
+    return from;
+  }
+
   /** A hundred messages per millisecond: ulid then increments the last id instead of drawing 16 random characters. */
   private time(): number {
     return this.baseTime + Math.floor(this.seq / 100);
@@ -66,7 +89,7 @@ export class MessageSeeder {
       title: `unread ${n}`,
       content: FILLER_CONTENT,
       date: new Date(this.time()).toISOString(),
-      isRead: false,
+      ...NEW_MESSAGE_STATE,
     };
   }
 
@@ -82,8 +105,8 @@ export class MessageSeeder {
       title: `seeded ${n}`,
       content: FILLER_CONTENT,
       date,
-      isRead: read,
-      ...(read ? { readAt: date } : {}),
+      ...NEW_MESSAGE_STATE,
+      ...(read ? { isRead: true, readAt: date, isSeen: true, seenAt: date } : {}),
     };
   }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { BenchResults } from '../../bench/src/report/bench-results.js';
+import { CATCH_UP_SEED } from '../../bench/src/scenarios/replay.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const entry = join(root, 'bench', 'dist', 'run-bench.js');
@@ -76,14 +77,19 @@ describe('npm run bench (smoke)', () => {
       expect(output).toContain('cost floor of one durable unicast message here');
       expect(results.connections?.connected).toBe(20);
       expect(results.connections?.gatewayRssAfterMiB).toBeGreaterThan(0);
-      expect(results.replay?.map((r) => r.stored)).toEqual([200, 1000]);
+      // The catch-up users' messages come on top of each stored size.
+      expect(results.replay?.map((r) => r.stored)).toEqual([200 + CATCH_UP_SEED, 1000 + CATCH_UP_SEED]);
       for (const replay of results.replay ?? []) {
         expect(replay.logins).toBe(4);
         expect(replay.replayedMin).toBe(5);
         expect(replay.latencyMs.p50).toBeGreaterThan(0);
+        expect(replay.requestsFailed, replay.firstError).toBe(0);
+        expect(replay.listMs.p50).toBeGreaterThan(0);
+        expect(replay.catchUpMs.p50).toBeGreaterThan(0);
       }
+      expect(output).toContain('catch up 1,000 missed');
       expect(results.ratios['unicast throughput: pipeline / direct push']).toBeGreaterThan(0);
-      expect(results.targets.map((t) => t.name)).toHaveLength(6);
+      expect(results.targets.map((t) => t.name)).toHaveLength(8);
       expect(results.warnings, output).toEqual([]);
     } finally {
       await rm(out, { recursive: true, force: true });

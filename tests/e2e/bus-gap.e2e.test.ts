@@ -34,6 +34,8 @@ describe('a gateway that lost the bus', () => {
     for (const tab of [tabA, tabB]) {
       const replayed = await tab.waitFor('new_msg', (m) => m.id === id && m.replayed === true, 10_000);
       expect(replayed.title).toBe('before the gap');
+      // Pages that catch up are told to, for what the replay does not cover (states, dynamics).
+      await tab.waitFor('resync');
     }
     await tabA.waitForCount('unread_count', countsBefore + 1);
     expect(tabA.events('unread_count').at(-1)).toMatchObject({ total: 1 });

@@ -110,7 +110,7 @@ describe('a generated corpus of hostile bodies', () => {
       expect(sent.status).toBe(202);
       const live = await page.waitFor('new_msg', (m) => m.id === sent.body.ids[0], 10_000);
       // Had a pollution attempt reached Object.prototype, extra fields would show up here.
-      expect(Object.keys(live).sort()).toEqual(['companyID', 'content', 'date', 'id', 'isRead', 'receiverID', 'title', 'typeID']);
+      expect(Object.keys(live).sort()).toEqual(['companyID', 'content', 'date', 'id', 'isArchived', 'isRead', 'isSeen', 'receiverID', 'title', 'typeID']);
       expect(live).toMatchObject({ ...body, companyID: '7', isRead: false });
     } finally {
       page.close();

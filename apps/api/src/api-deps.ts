@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ApiConfig } from '@notify/config';
 import type { BusPublisher } from '@notify/bus';
+import type { Inbox } from '@notify/inbox';
 import type { Logger, ReadinessCheck, Registry } from '@notify/observability';
 import type { NotificationStore } from '@notify/store';
 import type { NotificationQueue } from './queue/notification-queue.js';
@@ -15,6 +16,8 @@ export interface ApiDeps {
   store: NotificationStore;
   queue: NotificationQueue;
   bus: BusPublisher;
+  /** A user's message states and versioned counts. */
+  inbox: Inbox;
   idempotency: IdempotencyKeys;
   metrics: Registry;
   readiness: ReadinessCheck[];

@@ -5,6 +5,7 @@ import type { ApiConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection, redisReady } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
+import { CountVersions, Inbox } from '@notify/inbox';
 import { createStore } from '@notify/store';
 import { createApp } from './create-app.js';
 import { NotificationQueue } from './queue/notification-queue.js';
@@ -54,13 +55,15 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
   const queue = new NotificationQueue(redis, { prefix });
   // Without a listener BullMQ prints its connection errors to stderr unstructured.
   logConnectionErrors(logger, 'queue', queue.bullQueue);
+  const bus = new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` });
   const app = createApp({
     config,
     logger,
     redis,
     store,
     queue,
-    bus: new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` }),
+    bus,
+    inbox: new Inbox({ store, bus, versions: new CountVersions(redis, { prefix }) }),
     idempotency: new IdempotencyKeys(redis, { prefix }),
     metrics: createMetricsRegistry('api'),
     readiness: [

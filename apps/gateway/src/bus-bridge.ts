@@ -1,4 +1,4 @@
-import { BusType, companyRoom, ServerEvent, userRoom, type BusEnvelope } from '@notify/contracts';
+import { BusType, ChangeEvent, companyRoom, ServerEvent, userRoom, type BusEnvelope } from '@notify/contracts';
 import { countedEmit } from './counted-emit.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
@@ -34,10 +34,10 @@ export class BusBridge {
         countedEmit(metrics, io.to(companyRoom(dynamic.companyID)), ServerEvent.updateDynamic, dynamic);
         break;
       }
-      case BusType.messagesRead: {
-        const { uid, selector, unread } = envelope.payload;
+      case BusType.messagesChanged: {
+        const { uid, change, ids, unread } = envelope.payload;
         const room = io.to(userRoom(uid));
-        countedEmit(metrics, room, ServerEvent.messagesRead, selector);
+        countedEmit(metrics, room, ChangeEvent[change], { ids });
         countedEmit(metrics, room, ServerEvent.unreadCount, unread);
         break;
       }

@@ -8,7 +8,8 @@ import { demoPage } from './demo-page.js';
 import { devTokenRoute } from './dev-token-route.js';
 import { handshakeAuth } from './handshake-auth.js';
 import { handleLogin } from './login-handler.js';
-import { handleRead } from './read-handler.js';
+import { handleMessageChanges } from './message-change-handlers.js';
+import { handleInboxRequests } from './inbox-request-handlers.js';
 import { startSession } from './open-session.js';
 
 export interface Gateway {
@@ -46,7 +47,8 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
   io.use(handshakeAuth(deps.config.JWT_SECRET, deps.logger));
   io.on('connection', (socket) => {
     handleLogin(handlerDeps, socket);
-    handleRead(handlerDeps, socket);
+    handleMessageChanges(handlerDeps, socket);
+    handleInboxRequests(handlerDeps, socket);
     const identity = socket.data.identity;
     if (identity) void startSession(handlerDeps, socket, identity);
   });

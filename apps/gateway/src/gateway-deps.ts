@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '@notify/config';
 import type { BusPublisher } from '@notify/bus';
+import type { Inbox } from '@notify/inbox';
 import type { Logger } from '@notify/observability';
 import type { PresenceTracker } from '@notify/presence';
 import type { NotificationStore } from '@notify/store';
@@ -10,8 +11,9 @@ export interface GatewayDeps {
   config: GatewayConfig;
   logger: Logger;
   store: NotificationStore;
-  /** Publishes `messages.read` when a page marks messages read. */
   bus: BusPublisher;
+  /** Changes and counts a user's messages, telling every page of the user. */
+  inbox: Inbox;
   presence: PresenceTracker;
 }
 

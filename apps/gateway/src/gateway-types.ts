@@ -8,6 +8,8 @@ export interface SocketData {
   identity?: BrowserIdentity;
   /** Replay only unread messages newer than this id. */
   since?: string;
+  /** false: the page asked for no replay of messages at login (it catches up with `catch_up`). */
+  replay?: boolean;
   /** A `login` is being checked; a second one is refused meanwhile. */
   loggingIn?: boolean;
 }

@@ -31,5 +31,6 @@ async function authenticate(jwtSecret: string, socket: GatewaySocket): Promise<b
   socket.data.identity = identity;
   const since = RecordId.safeParse(auth.since);
   if (since.success) socket.data.since = since.data;
+  if (auth.replay === false) socket.data.replay = false;
   return true;
 }

@@ -32,7 +32,7 @@ export async function openSession(deps: HandlerDeps, socket: GatewaySocket, iden
     (error: unknown) => deps.logger.warn({ err: error, uid, companyID }, 'presence: join failed'),
   );
 
-  await replayUnread(deps, socket, uid, socket.data.since);
+  await replayUnread(deps, socket, uid, { after: socket.data.since, messages: socket.data.replay !== false });
   // The login is acknowledged only once the page has everything, its online count included.
   await countSent;
 }

@@ -6,18 +6,26 @@ import type { GatewayServer } from './gateway-types.js';
 /** Users whose unread messages are read from the store at the same time after a bus gap. */
 const USERS_AT_ONCE = 50;
 
+/** What {@link replayUnread} sends besides `unread_count`. */
+export interface ReplayOptions {
+  /** Only messages newer than this id. */
+  after?: string;
+  /** false: only `unread_count` (a page that catches up with `catch_up` instead). Default true. */
+  messages?: boolean;
+}
+
 /**
- * Sends a user's newest `REPLAY_LIMIT` unread messages (only those after `after`, when given),
- * oldest first, as `new_msg` with `replayed: true`, then their `unread_count`. To one page at
- * login, or to the user's room on this gateway.
+ * Sends a user's newest `REPLAY_LIMIT` unread messages in the inbox (only those after `after`,
+ * when given), oldest first, as `new_msg` with `replayed: true`, then their `unread_count`. To one
+ * page at login, or to the user's room on this gateway.
  */
-export async function replayUnread(deps: HandlerDeps, target: EmitTarget, uid: string, after?: string): Promise<void> {
-  const limit = deps.config.REPLAY_LIMIT;
-  const unread = limit > 0 ? await deps.store.listMessages({ receiverID: uid, unread: true, limit, after }) : [];
+export async function replayUnread(deps: HandlerDeps, target: EmitTarget, uid: string, options: ReplayOptions = {}): Promise<void> {
+  const limit = options.messages === false ? 0 : deps.config.REPLAY_LIMIT;
+  const unread = limit > 0 ? await deps.store.listMessages({ receiverID: uid, unread: true, archived: false, limit, after: options.after }) : [];
   for (const message of unread.reverse()) target.emit(ServerEvent.newMessage, { ...message, replayed: true });
   // Counted once for the whole replay, as that many `new_msg` emits.
   deps.metrics.replayed(unread.length);
-  countedEmit(deps.metrics, target, ServerEvent.unreadCount, await deps.store.unreadCount(uid));
+  countedEmit(deps.metrics, target, ServerEvent.unreadCount, await deps.inbox.counts(uid));
 }
 
 /**

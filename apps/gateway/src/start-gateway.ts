@@ -5,10 +5,13 @@ import type { GatewayConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection } from '@notify/redis';
 import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { CountVersions, Inbox } from '@notify/inbox';
 import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
+import { ServerEvent } from '@notify/contracts';
 import { createGateway, type Gateway } from './create-gateway.js';
 import { BusBridge } from './bus-bridge.js';
+import { countedEmit } from './counted-emit.js';
 import { replayAfterBusGap } from './replay-unread.js';
 
 /** A gateway serving on its port, wired to Redis, the store and the bus. */
@@ -44,7 +47,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
   presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
 
-  const deps = { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) };
+  const bus = new BusPublisher(redis, { prefix, origin: gatewayId });
+  const inbox = new Inbox({ store, bus, versions: new CountVersions(redis, { prefix }) });
+  const deps = { config, logger, store, presence, bus, inbox };
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [
@@ -65,6 +70,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     }
   });
   subscriber.on('resumed', () => {
+    // Pages that catch up (`catch_up`) get everything they missed, states and dynamics included.
+    countedEmit(metrics, io, ServerEvent.resync);
     const started = performance.now();
     replayAfterBusGap({ ...deps, metrics }, io).then(
       (users) => logger.info({ users, ms: Math.round(performance.now() - started) }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),

@@ -1,6 +1,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
 import type { BusPublisher } from '@notify/bus';
+import type { Inbox } from '@notify/inbox';
 import type { NotificationStore } from '@notify/store';
 import type { z } from 'zod';
 import { RecordBatcher } from './record-batcher.js';
@@ -8,6 +9,8 @@ import { RecordBatcher } from './record-batcher.js';
 export interface ProcessorDeps {
   store: NotificationStore;
   bus: BusPublisher;
+  /** Versions the receivers' counts. */
+  inbox: Inbox;
   /** Called once a record is stored, before it is published (for the store-lag metric). */
   onStored?: (jobName: JobName, recordId: string) => void;
 }
@@ -18,8 +21,8 @@ export interface ProcessorDeps {
  * key) and publishes again: delivery to open pages is at-least-once. Records of concurrent jobs
  * share one store write and one publish round per type ({@link RecordBatcher}).
  */
-export function createNotificationProcessor({ store, bus, onStored }: ProcessorDeps) {
-  const records = new RecordBatcher({ store, bus, onStored });
+export function createNotificationProcessor({ store, bus, inbox, onStored }: ProcessorDeps) {
+  const records = new RecordBatcher({ store, bus, inbox, onStored });
   return async (job: Job<unknown>): Promise<void> => {
     switch (job.name) {
       case JobName.message: {

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { BusPublisher, BusSubscriber } from '@notify/bus';
-import { newRecordId, type BusEnvelope, type Dynamic, type Message } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordId, type BusEnvelope, type Dynamic, type Message } from '@notify/contracts';
+import { CountVersions, Inbox } from '@notify/inbox';
 import { SqliteStore } from '@notify/store';
 import { RecordBatcher } from './record-batcher.js';
 
@@ -35,7 +36,9 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
     subscriber.on('error', () => undefined);
     await subscriber.start();
     storedIds = [];
-    batcher = new RecordBatcher({ store, bus: new BusPublisher(publisher, { prefix, origin: 'test' }), onStored: (_job, id) => storedIds.push(id) });
+    const bus = new BusPublisher(publisher, { prefix, origin: 'test' });
+    const inbox = new Inbox({ store, bus, versions: new CountVersions(publisher, { prefix }) });
+    batcher = new RecordBatcher({ store, bus, inbox, onStored: (_job, id) => storedIds.push(id) });
     markers = new BusPublisher(publisher, { prefix, origin: 'marker' });
   });
   afterEach(async () => {
@@ -46,8 +49,9 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
   });
 
   const message = (receiverID: string): Message => ({
-    id: newRecordId(), companyID: '7', receiverID, typeID: 1, title: 't', content: 'c', date: new Date().toISOString(), isRead: false,
+    id: newRecordId(), companyID: '7', receiverID, typeID: 1, title: 't', content: 'c', date: new Date().toISOString(), ...NEW_MESSAGE_STATE,
   });
+  const storedMessages = () => received.flatMap((envelope) => (envelope.type === 'message.stored' ? [envelope.payload] : []));
 
   it('stores every concurrent message and publishes each with its receiver’s count after the batch', async () => {
     const sent = [message('1'), message('1'), message('2'), message('1')];
@@ -55,9 +59,31 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
 
     expect((await store.listMessages({ receiverID: '1', limit: 10 })).map((m) => m.id).sort()).toEqual([sent[0], sent[1], sent[3]].map((m) => m?.id).sort());
     await expect.poll(() => received.length).toBe(4);
-    const published = received.flatMap((envelope) => (envelope.type === 'message.stored' ? [envelope.payload] : []));
+    const published = storedMessages();
     expect(published.map((p) => p.message.id)).toEqual(sent.map((m) => m.id));
-    for (const { message: m, unread } of published) expect(unread.total).toBe(m.receiverID === '1' ? 3 : 1);
+    for (const { message: m, unread } of published) expect(unread).toMatchObject({ total: m.receiverID === '1' ? 3 : 1, unseen: m.receiverID === '1' ? 3 : 1 });
+    // One version per receiver for the batch, newer than any before.
+    expect(published[0]?.unread.version).toBe(published[1]?.unread.version);
+    expect(published[0]?.unread.version).toBeGreaterThan(0);
+  });
+
+  it('publishes what is stored: a retried message read meanwhile goes out read, a deleted one not at all', async () => {
+    const [read, deleted] = [message('8'), message('8')];
+    await Promise.all([batcher.submitMessage(read), batcher.submitMessage(deleted)]);
+    await store.changeMessages('8', 'read', { ids: [read.id] }, '2026-03-05T10:00:00.000Z');
+    await store.changeMessages('8', 'delete', { ids: [deleted.id] }, '2026-03-05T10:00:00.000Z');
+    await expect.poll(() => storedMessages().length).toBe(2);
+    const firstVersion = storedMessages()[0]?.unread.version ?? 0;
+
+    await Promise.all([batcher.submitMessage(read), batcher.submitMessage(deleted)]);
+    const marker = `marker-${randomUUID()}`;
+    await markers.publish('presence.changed', { companyID: marker, count: 0 });
+    await expect.poll(() => received.some((e) => e.type === 'presence.changed' && e.payload.companyID === marker)).toBe(true);
+
+    const retried = storedMessages().slice(2);
+    expect(retried.map((p) => p.message)).toStrictEqual([{ ...read, isRead: true, readAt: '2026-03-05T10:00:00.000Z', isSeen: true, seenAt: '2026-03-05T10:00:00.000Z' }]);
+    expect(retried[0]?.unread).toMatchObject({ total: 0, unseen: 0 });
+    expect(retried[0]?.unread.version).toBeGreaterThan(firstVersion);
   });
 
   it('stores and publishes concurrent dynamics once each, alongside a message of the same turn', async () => {
@@ -79,7 +105,7 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
     const once = message('3');
     await Promise.all([batcher.submitMessage(once), batcher.submitMessage(once)]);
     await batcher.submitMessage(once);
-    expect(await store.unreadCount('3')).toMatchObject({ total: 1 });
+    expect(await store.counts('3')).toMatchObject({ total: 1 });
   });
 
   it('fails every job of a batch the store refuses, and publishes none of it', async () => {

@@ -7,6 +7,7 @@ import type { WorkerConfig } from '@notify/config';
 import { createMetricsRegistry, createProbeHandler, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
+import { CountVersions, Inbox } from '@notify/inbox';
 import { createStore } from '@notify/store';
 import { createNotificationProcessor } from './notification-processor.js';
 import { observeWorker, timedProcessor } from './observe-worker.js';
@@ -46,7 +47,8 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const queue = new Queue(QUEUE_NAME, { connection, prefix });
   const metrics = new WorkerMetrics({ registry, queue });
   const bus = new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` });
-  const processor = createNotificationProcessor({ store, bus, onStored: (job, id) => metrics.recordStored(job, id) });
+  const inbox = new Inbox({ store, bus, versions: new CountVersions(publisher, { prefix }) });
+  const processor = createNotificationProcessor({ store, bus, inbox, onStored: (job, id) => metrics.recordStored(job, id) });
 
   const worker = new Worker(QUEUE_NAME, timedProcessor(processor, metrics), {
     connection,

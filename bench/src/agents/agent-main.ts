@@ -2,6 +2,7 @@ import type { AgentCommand, AgentReply, AgentRequest } from './agent-protocol.js
 import { drive } from './driver.js';
 import { PageGroup } from './page-group.js';
 import { probeReplay } from './replay-probe.js';
+import { probeInbox } from './inbox-probe.js';
 
 // A bench agent: a child process holding simulated browser pages and driving load, told what to do
 // by the orchestrator over IPC (see AgentPool). It exits when the orchestrator goes away.
@@ -33,6 +34,8 @@ async function execute(command: AgentCommand): Promise<unknown> {
       return drive(command.spec, group(command.group));
     case 'replay':
       return probeReplay(command.url, command.users, command.logins, command.timeoutMs);
+    case 'inbox':
+      return probeInbox(command.url, command.users, command.rounds, command.timeoutMs);
   }
 }
 

@@ -78,6 +78,22 @@ export interface ReplayResult {
   firstError?: string;
 }
 
+/** A page whose own requests are timed; with `catchUpFrom`, it catches up from that message id. */
+export interface InboxProbeUser extends PageSpec {
+  catchUpFrom?: string;
+}
+
+export interface InboxProbeResult {
+  /** ms from `list_messages` (the first page of 20) sent to its ack. */
+  list: HistogramSnapshot;
+  /** ms from `catch_up` sent to its ack. */
+  catchUp: HistogramSnapshot;
+  /** Messages in each catch-up answer. */
+  catchUpItems: number[];
+  failed: number;
+  firstError?: string;
+}
+
 /** Orchestrator → agent. Every command is answered by one {@link AgentReply} with the same `seq`. */
 export type AgentCommand =
   | {
@@ -95,7 +111,8 @@ export type AgentCommand =
   | { cmd: 'reset'; group: string }
   | { cmd: 'stats'; group: string }
   | { cmd: 'drive'; group: string; spec: DriveSpec }
-  | { cmd: 'replay'; url: string; users: PageSpec[]; logins: number; timeoutMs: number };
+  | { cmd: 'replay'; url: string; users: PageSpec[]; logins: number; timeoutMs: number }
+  | { cmd: 'inbox'; url: string; users: InboxProbeUser[]; rounds: number; timeoutMs: number };
 
 export type AgentRequest = AgentCommand & { seq: number };
 
@@ -109,4 +126,5 @@ export interface AgentResults {
   stats: GroupStats;
   drive: DriveResult;
   replay: ReplayResult;
+  inbox: InboxProbeResult;
 }

@@ -4,6 +4,7 @@ import { Server } from 'socket.io';
 import { verifyBrowserToken } from '@notify/auth';
 import {
   companyRoom,
+  NEW_MESSAGE_STATE,
   newRecordId,
   SendDynamicBody,
   SendMessageBody,
@@ -49,7 +50,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     if (!parsed.success) return answer(res, 400, { error: { code: 'invalid_input', message: parsed.error.message } });
     const { receiverID, receiverIDs, date, ...fields } = parsed.data;
     const ids = [...new Set(receiverIDs ?? [receiverID as string])].map((receiver) => {
-      const message: Message = { id: newRecordId(), ...fields, receiverID: receiver, date: date ?? acceptedAt, isRead: false };
+      const message: Message = { id: newRecordId(), ...fields, receiverID: receiver, date: date ?? acceptedAt, ...NEW_MESSAGE_STATE };
       io.to(userRoom(receiver)).emit(ServerEvent.newMessage, message);
       return message.id;
     });

@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JobName, newRecordId, type Message } from '@notify/contracts';
+import { JobName, NEW_MESSAGE_STATE, newRecordId, type Message } from '@notify/contracts';
 
 // Baseline "queue ceiling", producer side: adds `message` jobs shaped like the api's (same data,
 // options and one add per request) as fast as the queue takes them, but never more than `window`
@@ -31,7 +31,7 @@ function job(): { name: string; data: { message: Message }; opts: { jobId: strin
     title: `bench message ${added}`,
     content,
     date: new Date().toISOString(),
-    isRead: false,
+    ...NEW_MESSAGE_STATE,
   };
   return { name: JobName.message, data: { message }, opts: { jobId: id } };
 }

@@ -107,6 +107,19 @@ export function formatResults(results: BenchResults): string {
         ]),
       ),
       '',
+      table(
+        ['page requests (round trip)', 'stored', 'list p50 ms', 'list p99 ms', 'catch-up p50 ms', 'catch-up p99 ms', 'failed'],
+        results.replay.map((r) => [
+          'list 20; catch up 1,000 missed',
+          n(r.stored),
+          r.listMs.p50,
+          r.listMs.p99,
+          r.catchUpMs.p50,
+          r.catchUpMs.p99,
+          r.requestsFailed,
+        ]),
+      ),
+      '',
     );
   }
   if (Object.keys(results.ratios).length > 0) {

@@ -24,6 +24,10 @@ export interface ListMessagesQuery {
   typeID?: MessageTypeId;
   /** 1-100. Default 20 (the api's). */
   limit?: number;
-  /** The previous page's `nextCursor`. */
+  /** false (default): the inbox; true: the archive. */
+  archived?: boolean;
+  /** The previous page's `nextCursor`: the next older page. */
   before?: RecordId;
+  /** The next newer page: the messages right after this id (then the page's `nextCursor`). */
+  after?: RecordId;
 }

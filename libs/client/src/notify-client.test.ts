@@ -172,24 +172,31 @@ describe('NotifyClient sends', () => {
 
 describe('NotifyClient reads and other calls', () => {
   it('builds each route and parses each answer with the contracts', async () => {
-    const stored = { id: newRecordId(), companyID: '7', receiverID: 'u:1', typeID: 2, title: 't', content: 'c', date: '2026-11-26T10:00:00.000Z', isRead: false };
+    const stored = {
+      id: newRecordId(), companyID: '7', receiverID: 'u:1', typeID: 2, title: 't', content: 'c', date: '2026-11-26T10:00:00.000Z',
+      isRead: false, isSeen: true, seenAt: '2026-11-26T10:01:00.000Z', isArchived: false,
+    };
+    const counts = { total: 1, byType: { 1: 0, 2: 1, 3: 0 }, unseen: 0, version: 1_764_151_260_000_000 };
     handler = (res, _attempt, request) => {
       if (request.url.includes('/messages/read')) return json(res, 200, { updated: 3 });
+      if (request.url.includes('/messages/archive')) return json(res, 200, { updated: 2 });
       if (request.url.includes('/messages')) return json(res, 200, { items: [stored], nextCursor: null });
-      if (request.url.includes('/unread-count')) return json(res, 200, { total: 1, byType: { 1: 0, 2: 1, 3: 0 } });
+      if (request.url.includes('/unread-count')) return json(res, 200, counts);
       return json(res, 200, { token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
     };
     const notify = client({ baseUrl: `${baseUrl}/` });
 
     expect(await notify.listMessages('u:1', { unread: true, typeID: 2, limit: 5, companyID: 7 })).toEqual({ items: [stored], nextCursor: null });
-    expect(await notify.unreadCount(1, { companyID: 7 })).toEqual({ total: 1, byType: { 1: 0, 2: 1, 3: 0 } });
+    expect(await notify.unreadCount(1, { companyID: 7 })).toEqual(counts);
     expect(await notify.markRead(1, { typeID: 2 })).toEqual({ updated: 3 });
+    expect(await notify.changeMessages(1, 'archive', { upTo: stored.id })).toEqual({ updated: 2 });
     expect(await notify.mintToken(1, 7, 60)).toEqual({ token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
 
     expect(received.map(({ method, url, body }) => ({ method, url, body }))).toEqual([
       { method: 'GET', url: '/v1/users/u%3A1/messages?unread=true&typeID=2&limit=5&companyID=7', body: undefined },
       { method: 'GET', url: '/v1/users/1/unread-count?companyID=7', body: undefined },
       { method: 'POST', url: '/v1/users/1/messages/read', body: { typeID: 2 } },
+      { method: 'POST', url: '/v1/users/1/messages/archive', body: { upTo: stored.id } },
       { method: 'POST', url: '/v1/tokens', body: { uid: 1, companyID: 7, ttlSeconds: 60 } },
     ]);
   });

@@ -5,7 +5,8 @@ import {
   ReadResult,
   SendDynamicResponse,
   SendMessageResponse,
-  UnreadCount,
+  InboxCounts,
+  type MessageChange,
   page,
   type Page,
   type ReadSelector,
@@ -78,18 +79,29 @@ export class NotifyClient {
     return this.transport.call({ ...options, method: 'GET', path: `/v1/users/${segment(uid)}/messages${qs}`, schema: MessagePage });
   }
 
-  /** A user's exact unread count, in total and per type, optionally within one company. */
-  unreadCount(uid: IdentifierValue, { companyID }: { companyID?: IdentifierValue } = {}, options: CallOptions = {}): Promise<UnreadCount> {
+  /**
+   * A user's exact counts in the inbox: unread in total and per type, and unseen, optionally
+   * within one company, with the counts' version.
+   */
+  unreadCount(uid: IdentifierValue, { companyID }: { companyID?: IdentifierValue } = {}, options: CallOptions = {}): Promise<InboxCounts> {
     const qs = companyID === undefined ? '' : `?${new URLSearchParams({ companyID: String(companyID) })}`;
-    return this.transport.call({ ...options, method: 'GET', path: `/v1/users/${segment(uid)}/unread-count${qs}`, schema: UnreadCount });
+    return this.transport.call({ ...options, method: 'GET', path: `/v1/users/${segment(uid)}/unread-count${qs}`, schema: InboxCounts });
   }
 
   /**
-   * Marks a user's messages read: `{ids}`, `{typeID}` or `{all: true}` → `{updated}`. Safe to
-   * retry, but a retry after a lost answer reports 0 updated: the first attempt did the work.
+   * Marks a user's messages read: `{ids}`, `{typeID}`, `{all: true}` or `{upTo}` → `{updated}`.
+   * Safe to retry, but a retry after a lost answer reports 0 updated: the first attempt did the work.
    */
   markRead(uid: IdentifierValue, selector: ReadSelector, options: CallOptions = {}): Promise<ReadResult> {
-    const path = `/v1/users/${segment(uid)}/messages/read`;
+    return this.changeMessages(uid, 'read', selector, options);
+  }
+
+  /**
+   * Applies a change (`seen`, `read`, `unread`, `archive`, `unarchive`, `delete`) to a user's
+   * messages → `{updated}`; the user's pages hear of it. Retried like {@link markRead}.
+   */
+  changeMessages(uid: IdentifierValue, change: MessageChange, selector: ReadSelector, options: CallOptions = {}): Promise<ReadResult> {
+    const path = `/v1/users/${segment(uid)}/messages/${change}`;
     return this.transport.call({ ...options, method: 'POST', path, body: selector, schema: ReadResult });
   }
 

@@ -75,6 +75,11 @@ export const GatewayConfigSchema = z
     GATEWAY_PORT: port(2120),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters'),
     REPLAY_LIMIT: z.coerce.number().int().min(0).max(500).default(50),
+    /**
+     * The most messages (and, apart, dynamics) a `catch_up` answers with; a page whose range now
+     * holds more is told to reload that list's first page instead.
+     */
+    CATCH_UP_LIMIT: positiveInt(1000, 10_000),
     ALLOW_UNSIGNED_LOGIN: flag(false),
     /** A socket that has not logged in within this many ms is disconnected. */
     LOGIN_TIMEOUT_MS: positiveInt(10_000),

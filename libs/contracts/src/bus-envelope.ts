@@ -2,14 +2,15 @@ import { z } from 'zod';
 import { Identifier } from './identifier.js';
 import { Message } from './message.js';
 import { Dynamic } from './dynamic.js';
-import { UnreadCount } from './unread-count.js';
-import { ReadSelector } from './read-selector.js';
+import { InboxCounts } from './unread-count.js';
+import { RecordId } from './record-id.js';
+import { MessageChangeSchema } from './message-change.js';
 
 /** Bus message types: what happened, for the gateways to tell the pages. */
 export const BusType = {
   messageStored: 'message.stored',
   dynamicStored: 'dynamic.stored',
-  messagesRead: 'messages.read',
+  messagesChanged: 'messages.changed',
   presenceChanged: 'presence.changed',
 } as const;
 
@@ -27,9 +28,10 @@ const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
 
 /** Every message on the bus: `{type, origin, sentAt?, payload}`. `origin` names the sending process. */
 export const BusEnvelope = z.discriminatedUnion('type', [
-  envelope(BusType.messageStored, z.object({ message: Message, unread: UnreadCount })),
+  envelope(BusType.messageStored, z.object({ message: Message, unread: InboxCounts })),
   envelope(BusType.dynamicStored, z.object({ dynamic: Dynamic })),
-  envelope(BusType.messagesRead, z.object({ uid: Identifier, selector: ReadSelector, unread: UnreadCount })),
+  // The ids a change (read, seen, archive…) altered, and the user's counts after it.
+  envelope(BusType.messagesChanged, z.object({ uid: Identifier, change: MessageChangeSchema, ids: z.array(RecordId).min(1), unread: InboxCounts })),
   envelope(BusType.presenceChanged, z.object({ companyID: Identifier, count: z.int().nonnegative() })),
 ]);
 export type BusEnvelope = z.infer<typeof BusEnvelope>;

@@ -6,6 +6,7 @@ export * from './text-input.js';
 export * from './message.js';
 export * from './dynamic.js';
 export * from './read-selector.js';
+export * from './message-change.js';
 export * from './unread-count.js';
 export * from './queries.js';
 export * from './token.js';

@@ -46,7 +46,12 @@ export const SendMessageBody = z
   });
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
-/** A stored message, as the store returns it and as pages receive it. */
+/**
+ * A stored message, as the store returns it and as pages receive it. Its states: unseen → seen
+ * (the user opened the inbox) → read (or unread again), and archived or not; reading also marks
+ * seen. A deleted message is never returned. The state flags default to false, so a job enqueued
+ * by an api without them parses.
+ */
 export const Message = z.object({
   id: RecordId,
   companyID: Identifier,
@@ -61,8 +66,15 @@ export const Message = z.object({
   date: z.iso.datetime(),
   isRead: z.boolean(),
   readAt: z.iso.datetime().optional(),
+  isSeen: z.boolean().default(false),
+  seenAt: z.iso.datetime().optional(),
+  isArchived: z.boolean().default(false),
+  archivedAt: z.iso.datetime().optional(),
 });
 export type Message = z.infer<typeof Message>;
+
+/** The state of a message the api has just accepted: unread, unseen, in the inbox. */
+export const NEW_MESSAGE_STATE = Object.freeze({ isRead: false, isSeen: false, isArchived: false } as const);
 
 /** `new_msg` payload: a message, flagged when it is replayed at login. */
 export const NewMessageEvent = Message.extend({ replayed: z.literal(true).optional() });

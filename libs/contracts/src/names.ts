@@ -1,3 +1,5 @@
+import { MessageChange } from './message-change.js';
+
 /** The BullMQ queue every producer and worker shares. */
 export const QUEUE_NAME = 'notifications' as const;
 
@@ -15,10 +17,37 @@ export const ServerEvent = {
   updateOnlineCount: 'update_online_count',
   unreadCount: 'unread_count',
   messagesRead: 'msg_read',
+  messagesSeen: 'msg_seen',
+  messagesUnread: 'msg_unread',
+  messagesArchived: 'msg_archived',
+  messagesUnarchived: 'msg_unarchived',
+  messagesDeleted: 'msg_deleted',
+  /** The gateway may have missed events for this page (it lost the bus): catch up now. */
+  resync: 'resync',
 } as const;
 
-/** Client → server socket events. */
-export const ClientEvent = { login: 'login', read: 'read' } as const;
+/** The server event that announces each message change to the user's pages. */
+export const ChangeEvent = {
+  seen: ServerEvent.messagesSeen,
+  read: ServerEvent.messagesRead,
+  unread: ServerEvent.messagesUnread,
+  archive: ServerEvent.messagesArchived,
+  unarchive: ServerEvent.messagesUnarchived,
+  delete: ServerEvent.messagesDeleted,
+} as const satisfies Record<MessageChange, string>;
+
+/**
+ * Client → server socket events. A page's message changes are named as the changes themselves
+ * (`read`, `seen`, `unread`, `archive`, `unarchive`, `delete`); its reads are requests with an ack.
+ */
+export const ClientEvent = {
+  login: 'login',
+  ...MessageChange,
+  listMessages: 'list_messages',
+  listDynamics: 'list_dynamics',
+  counts: 'counts',
+  catchUp: 'catch_up',
+} as const;
 
 /** The room holding every page of one user. */
 export const userRoom = (uid: string) => `uid:${uid}` as const;

@@ -1,1 +1,3 @@
-export * from './mark-messages-read.js';
+export * from './inbox.js';
+export * from './count-versions.js';
+export * from './read-page.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newRecordId } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordId } from '@notify/contracts';
 import type { Message } from '@notify/contracts';
 import { StoreMismatchError } from '../src/store-errors.js';
 import { MongoStore } from '../src/mongo/mongo-store.js';
@@ -24,7 +24,7 @@ const CAP_BYTES = 64 * 1024 ** 2;
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
 function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', isRead: false, ...fields };
+  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', ...NEW_MESSAGE_STATE, ...fields };
 }
 
 /** Every `stage` of every winning plan in an explain() answer (find, aggregate, sharded or not). */
@@ -95,7 +95,7 @@ describe.skipIf(!mongoUrl)('MongoDB store (skipped: set MONGO_URL to run it agai
 
       expect(first?.options).toMatchObject({ capped: true, size: CAP_BYTES, max: 1000 });
       expect(await messagesInfo(dbName)).toStrictEqual(first);
-      expect(await indexNames(dbName, MESSAGES_COLLECTION)).toEqual(['_id_', IndexName.messagesByReceiver].sort());
+      expect(await indexNames(dbName, MESSAGES_COLLECTION)).toEqual(['_id_', IndexName.messagesByReceiver, IndexName.messagesUnseen].sort());
       expect(await indexNames(dbName, DYNAMICS_COLLECTION)).toEqual(['_id_', IndexName.dynamicsByCompany, IndexName.dynamicsByObject].sort());
     });
 
@@ -155,7 +155,7 @@ describe.skipIf(!mongoUrl)('MongoDB store (skipped: set MONGO_URL to run it agai
       await expect(MongoStore.open(options(dbName, capped()))).rejects.toBeInstanceOf(StoreMismatchError);
     });
 
-    it('marks read in place on a capped collection: the stored document keeps its size', async () => {
+    it('changes states in place on a capped collection: the stored document keeps its size', async () => {
       const dbName = freshDatabase();
       const store = await MongoStore.open(options(dbName, capped(10)));
       const one = message({ sender: 'Sam', url: 'https://app.example/x' });
@@ -166,9 +166,13 @@ describe.skipIf(!mongoUrl)('MongoDB store (skipped: set MONGO_URL to run it agai
       };
       const before = await bsonSize();
 
-      expect(await store.markRead('alice', { ids: [one.id] }, READ_AT)).toBe(1);
+      for (const change of ['seen', 'read', 'archive', 'unread', 'unarchive'] as const) {
+        expect(await store.changeMessages('alice', change, { ids: [one.id] }, READ_AT), change).toEqual([one.id]);
+        expect(await bsonSize(), change).toBe(before);
+      }
+      expect(await store.listMessages({ receiverID: 'alice', limit: 1 })).toStrictEqual([{ ...one, isSeen: true, seenAt: READ_AT }]);
+      expect(await store.changeMessages('alice', 'delete', { ids: [one.id] }, READ_AT)).toEqual([one.id]);
       expect(await bsonSize()).toBe(before);
-      expect(await store.listMessages({ receiverID: 'alice', limit: 1 })).toStrictEqual([{ ...one, isRead: true, readAt: READ_AT }]);
       await store.close();
     });
   });
@@ -198,6 +202,10 @@ describe.skipIf(!mongoUrl)('MongoDB store (skipped: set MONGO_URL to run it agai
       ['one company', { companyID: 'c1' }],
       ['a page before an id', { before }],
       ['unread since an id (replay)', { unread: true, after: before }],
+      ['the inbox', { archived: false }],
+      ['the archive, unread', { archived: true, unread: true }],
+      ['forward from an id', { after: before, order: 'oldest' as const }],
+      ['a catch-up range', { archived: false, atOrAfter: before }],
     ])('lists messages (%s) from the messages index, in index order', async (_name, filters) => {
       const shape = mongoQueries.listMessages({ receiverID: 'u1', limit: 20, ...filters });
       expectIndexPlan(await explainMessages(shape), IndexName.messagesByReceiver, { sorted: true });
@@ -206,21 +214,23 @@ describe.skipIf(!mongoUrl)('MongoDB store (skipped: set MONGO_URL to run it agai
     it.each([
       ['all companies', undefined],
       ['one company', 'c1'],
-    ])('counts unread messages (%s) from the messages index', async (_name, companyID) => {
-      const explain = await messagesOf(dbName).aggregate(mongoQueries.unreadCount('u1', companyID)).explain('queryPlanner');
+    ])('counts unread and unseen messages (%s) from the messages indexes', async (_name, companyID) => {
+      const explain = await messagesOf(dbName).aggregate(mongoQueries.counts('u1', companyID)).explain('queryPlanner');
       expectIndexPlan(explain, IndexName.messagesByReceiver, { sorted: false });
+      expectIndexPlan(explain, IndexName.messagesUnseen, { sorted: false });
     });
 
     it.each([
       ['one type', { typeID: 2 as const }],
       ['all', { all: true as const }],
-    ])('finds the messages to mark read (%s) from the messages index', async (_name, selector) => {
-      const explain = await messagesOf(dbName).find(mongoQueries.markRead('u1', selector)).explain('queryPlanner');
+      ['up to an id', { upTo: before }],
+    ])('finds the messages a change selects (%s) from the messages index', async (_name, selector) => {
+      const explain = await messagesOf(dbName).find({ ...mongoQueries.selected('u1', selector), isRead: false }).explain('queryPlanner');
       expectIndexPlan(explain, IndexName.messagesByReceiver, { sorted: false });
     });
 
-    it('finds the messages to mark read by ids from an index', async () => {
-      const explain = await messagesOf(dbName).find(mongoQueries.markRead('u1', { ids: [before] })).explain('queryPlanner');
+    it('finds the messages a change selects by ids from an index', async () => {
+      const explain = await messagesOf(dbName).find(mongoQueries.selected('u1', { ids: [before] })).explain('queryPlanner');
       const stages = winningStages(explain).map(({ stage }) => stage);
       expect(stages).not.toContain('COLLSCAN');
       expect(stages.some((stage) => stage === 'IXSCAN' || stage === 'IDHACK' || stage === 'EXPRESS_IXSCAN')).toBe(true);

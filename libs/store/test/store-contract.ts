@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dynamic, Message, NO_UNREAD, newRecordId } from '@notify/contracts';
-import type { NotificationStore } from '../src/notification-store.js';
+import { Dynamic, Message, NEW_MESSAGE_STATE, NO_COUNTS, newRecordId } from '@notify/contracts';
+import type { MessageQuery, NotificationStore } from '../src/notification-store.js';
 
 /** Makes a fresh, empty store; `messagesCapDocs` is its message cap. */
 export type CreateStore = (options: { messagesCapDocs: number }) => Promise<NotificationStore>;
@@ -9,7 +9,7 @@ const DATE = '2026-03-04T05:06:07.089Z';
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
 function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hello', content: 'Body', date: DATE, isRead: false, ...fields };
+  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hello', content: 'Body', date: DATE, ...NEW_MESSAGE_STATE, ...fields };
 }
 
 function dynamic(fields: Partial<Dynamic> = {}): Dynamic {
@@ -25,7 +25,14 @@ const ids = (records: readonly { id: string }[]) => records.map((record) => reco
 const newestFirst = <T extends { id: string }>(records: readonly T[]) => [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
 /** A shuffled copy, so that tests prove order by id rather than by insertion. */
 const shuffled = <T>(items: readonly T[]) => [...items].sort(() => Math.random() - 0.5);
-const unread = (one: number, two: number, three: number) => ({ total: one + two + three, byType: { '1': one, '2': two, '3': three } });
+/** Counts with these unread per type, and `unseen` (by default as many as unread: reading marks seen). */
+const unread = (one: number, two: number, three: number, unseen = one + two + three) => ({
+  total: one + two + three,
+  byType: { '1': one, '2': two, '3': three },
+  unseen,
+});
+/** The fields reading at {@link READ_AT} sets on a message never seen before. */
+const READ = { isRead: true, readAt: READ_AT, isSeen: true, seenAt: READ_AT } as const;
 
 const EXOTIC_TEXT = [
   '<script>alert("x")</script><b>bold</b> &amp; &lt;',
@@ -96,10 +103,10 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
       it('returns empty lists and zero counts for an empty store', async () => {
         const store = await open();
         expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toEqual([]);
-        expect(await store.unreadCount('alice')).toEqual(NO_UNREAD);
+        expect(await store.counts('alice')).toEqual(NO_COUNTS);
         expect(await store.listCompanyDynamics({ companyID: 'c1', limit: 10 })).toEqual([]);
         expect(await store.listObjectLogs({ objectType: 'task', objectID: 't1', limit: 10 })).toEqual([]);
-        expect(await store.markRead('alice', { all: true }, READ_AT)).toBe(0);
+        expect(await store.changeMessages('alice', 'read', { all: true }, READ_AT)).toHaveLength(0);
       });
     });
 
@@ -111,18 +118,18 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         await store.insertMessages([{ ...first, title: 'changed again' }]);
 
         expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([first]);
-        expect(await store.unreadCount('alice')).toEqual(unread(1, 0, 0));
+        expect(await store.counts('alice')).toEqual(unread(1, 0, 0));
       });
 
       it('keeps a message read when its job is retried after it was read', async () => {
         const store = await open();
         const original = message();
         await store.insertMessages([original]);
-        await store.markRead('alice', { ids: [original.id] }, READ_AT);
+        await store.changeMessages('alice', 'read', { ids: [original.id] }, READ_AT);
         await store.insertMessages([original]);
 
-        expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([{ ...original, isRead: true, readAt: READ_AT }]);
-        expect(await store.unreadCount('alice')).toEqual(NO_UNREAD);
+        expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([{ ...original, ...READ }]);
+        expect(await store.counts('alice')).toEqual(NO_COUNTS);
       });
 
       it('keeps one dynamic when an id is inserted twice', async () => {
@@ -166,6 +173,16 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         expect(ids(await store.listMessages({ receiverID: 'alice', limit: 10, after: all[4]?.id, before: all[8]?.id }))).toEqual(newer.slice(2));
       });
 
+      it('reads oldest first with order, and from an id on with atOrAfter', async () => {
+        const store = await open();
+        const all = messages(6);
+        await store.insertMessages(shuffled(all));
+
+        expect(ids(await store.listMessages({ receiverID: 'alice', limit: 2, after: all[1]!.id, order: 'oldest' }))).toEqual(ids(all.slice(2, 4)));
+        expect(ids(await store.listMessages({ receiverID: 'alice', limit: 10, atOrAfter: all[3]!.id }))).toEqual(ids(all.slice(3)).reverse());
+        expect(ids(await store.listMessages({ receiverID: 'alice', limit: 10, atOrAfter: all[3]!.id, order: 'oldest' }))).toEqual(ids(all.slice(3)));
+      });
+
       it('filters by companyID, read state and typeID', async () => {
         const store = await open();
         const c1Type1 = message({ typeID: 1 });
@@ -173,7 +190,7 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         const c1Type3Read = message({ typeID: 3 });
         const c2Type2 = message({ typeID: 2, companyID: 'c2' });
         await store.insertMessages([c1Type1, c1Type2, c1Type3Read, c2Type2]);
-        await store.markRead('alice', { ids: [c1Type3Read.id] }, READ_AT);
+        await store.changeMessages('alice', 'read', { ids: [c1Type3Read.id] }, READ_AT);
         const list = async (filters: { companyID?: string; unread?: boolean; typeID?: 1 | 2 | 3 }) =>
           ids(await store.listMessages({ receiverID: 'alice', limit: 10, ...filters }));
 
@@ -198,12 +215,12 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
       });
     });
 
-    describe('unreadCount', () => {
+    describe('counts', () => {
       it('counts exactly, far beyond 99', async () => {
         const store = await open();
         await store.insertMessages([...messages(70, { typeID: 1 }), ...messages(50, { typeID: 2 }), ...messages(30, { typeID: 3 })]);
 
-        expect(await store.unreadCount('alice')).toEqual(unread(70, 50, 30));
+        expect(await store.counts('alice')).toEqual(unread(70, 50, 30));
       });
 
       it('counts per type and per company, only unread, only this user', async () => {
@@ -215,17 +232,17 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
           readOne,
           ...messages(4, { receiverID: 'bob' }),
         ]);
-        await store.markRead('alice', { ids: [readOne.id] }, READ_AT);
+        await store.changeMessages('alice', 'read', { ids: [readOne.id] }, READ_AT);
 
-        expect(await store.unreadCount('alice')).toEqual(unread(2, 0, 1));
-        expect(await store.unreadCount('alice', 'c1')).toEqual(unread(2, 0, 0));
-        expect(await store.unreadCount('alice', 'c2')).toEqual(unread(0, 0, 1));
-        expect(await store.unreadCount('alice', 'c3')).toEqual(NO_UNREAD);
-        expect(await store.unreadCount('bob')).toEqual(unread(4, 0, 0));
+        expect(await store.counts('alice')).toEqual(unread(2, 0, 1));
+        expect(await store.counts('alice', 'c1')).toEqual(unread(2, 0, 0));
+        expect(await store.counts('alice', 'c2')).toEqual(unread(0, 0, 1));
+        expect(await store.counts('alice', 'c3')).toEqual(NO_COUNTS);
+        expect(await store.counts('bob')).toEqual(unread(4, 0, 0));
       });
     });
 
-    describe('markRead', () => {
+    describe('changeMessages: read', () => {
       it("marks the user's own ids read, ignoring other users' ids and ids already read", async () => {
         const store = await open();
         const [a1, a2, a3] = messages(3);
@@ -233,27 +250,27 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         if (!a1 || !a2 || !a3) throw new Error('three messages expected');
         await store.insertMessages([a1, a2, a3, bobs]);
 
-        expect(await store.markRead('alice', { ids: [a1.id, a2.id, bobs.id] }, READ_AT)).toBe(2);
-        expect(await store.markRead('alice', { ids: [a1.id] }, '2030-01-01T00:00:00.000Z')).toBe(0);
+        expect(await store.changeMessages('alice', 'read', { ids: [a1.id, a2.id, bobs.id] }, READ_AT)).toHaveLength(2);
+        expect(await store.changeMessages('alice', 'read', { ids: [a1.id] }, '2030-01-01T00:00:00.000Z')).toHaveLength(0);
 
         expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([
           a3,
-          { ...a2, isRead: true, readAt: READ_AT },
-          { ...a1, isRead: true, readAt: READ_AT },
+          { ...a2, ...READ },
+          { ...a1, ...READ },
         ]);
         expect(await store.listMessages({ receiverID: 'bob', limit: 10 })).toStrictEqual([bobs]);
-        expect(await store.unreadCount('alice')).toEqual(unread(1, 0, 0));
+        expect(await store.counts('alice')).toEqual(unread(1, 0, 0));
       });
 
       it('marks one type read', async () => {
         const store = await open();
         await store.insertMessages([...messages(3, { typeID: 2 }), ...messages(2, { typeID: 3 }), ...messages(2, { typeID: 2, receiverID: 'bob' })]);
 
-        expect(await store.markRead('alice', { typeID: 2 }, READ_AT)).toBe(3);
-        expect(await store.markRead('alice', { typeID: 2 }, READ_AT)).toBe(0);
+        expect(await store.changeMessages('alice', 'read', { typeID: 2 }, READ_AT)).toHaveLength(3);
+        expect(await store.changeMessages('alice', 'read', { typeID: 2 }, READ_AT)).toHaveLength(0);
 
-        expect(await store.unreadCount('alice')).toEqual(unread(0, 0, 2));
-        expect(await store.unreadCount('bob')).toEqual(unread(0, 2, 0));
+        expect(await store.counts('alice')).toEqual(unread(0, 0, 2));
+        expect(await store.counts('bob')).toEqual(unread(0, 2, 0));
         const read = await store.listMessages({ receiverID: 'alice', limit: 10, unread: false });
         expect(read.map((m) => [m.typeID, m.readAt])).toEqual(Array(3).fill([2, READ_AT]));
       });
@@ -262,14 +279,146 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         const store = await open();
         await store.insertMessages([...messages(4), ...messages(2, { typeID: 3, companyID: 'c2' }), ...messages(1, { receiverID: 'bob' })]);
 
-        expect(await store.markRead('alice', { all: true }, READ_AT)).toBe(6);
-        expect(await store.markRead('alice', { all: true }, READ_AT)).toBe(0);
+        expect(await store.changeMessages('alice', 'read', { all: true }, READ_AT)).toHaveLength(6);
+        expect(await store.changeMessages('alice', 'read', { all: true }, READ_AT)).toHaveLength(0);
 
-        expect(await store.unreadCount('alice')).toEqual(NO_UNREAD);
-        expect(await store.unreadCount('bob')).toEqual(unread(1, 0, 0));
+        expect(await store.counts('alice')).toEqual(NO_COUNTS);
+        expect(await store.counts('bob')).toEqual(unread(1, 0, 0));
         const listed = await store.listMessages({ receiverID: 'alice', limit: 10 });
         expect(listed.every((m) => m.isRead && m.readAt === READ_AT)).toBe(true);
         for (const item of listed) expect(Message.parse(item)).toStrictEqual(item);
+      });
+    });
+
+
+    describe('message states', () => {
+      const AT = '2026-03-06T08:00:00.000Z';
+      const list = async (store: NotificationStore, filters: Partial<Omit<MessageQuery, 'receiverID'>> = {}) =>
+        ids(await store.listMessages({ receiverID: 'alice', limit: 100, ...filters }));
+
+      it('returns from insertMessages what is stored: a new message as given, a repeated id as stored now, a deleted one not at all', async () => {
+        const store = await open();
+        const [read, deleted, untouched] = messages(3);
+        if (!read || !deleted || !untouched) throw new Error('three messages expected');
+        await store.insertMessages([read, deleted, untouched]);
+        await store.changeMessages('alice', 'read', { ids: [read.id] }, READ_AT);
+        await store.changeMessages('alice', 'delete', { ids: [deleted.id] }, READ_AT);
+        const fresh = message();
+
+        const stored = await store.insertMessages([read, deleted, untouched, fresh]);
+
+        expect(stored).toStrictEqual([{ ...read, ...READ }, untouched, fresh]);
+        expect(await list(store)).toEqual(ids([fresh, untouched, read]));
+      });
+
+      it('marks seen: the unseen count drops, the unread count stays, reading later keeps the first seenAt', async () => {
+        const store = await open();
+        const all = messages(3);
+        await store.insertMessages(all);
+
+        expect(await store.changeMessages('alice', 'seen', { all: true }, AT)).toEqual(ids(all));
+        expect(await store.changeMessages('alice', 'seen', { all: true }, AT)).toEqual([]);
+        expect(await store.counts('alice')).toEqual(unread(3, 0, 0, 0));
+
+        await store.changeMessages('alice', 'read', { ids: [all[0]!.id] }, READ_AT);
+        const [first] = await store.listMessages({ receiverID: 'alice', limit: 1, order: 'oldest' });
+        expect(first).toStrictEqual({ ...all[0], isRead: true, readAt: READ_AT, isSeen: true, seenAt: AT });
+        expect(await store.counts('alice')).toEqual(unread(2, 0, 0, 0));
+      });
+
+      it('marks unread again: readAt goes, seen stays, the unread count comes back', async () => {
+        const store = await open();
+        const one = message({ typeID: 2 });
+        await store.insertMessages([one]);
+        await store.changeMessages('alice', 'read', { all: true }, READ_AT);
+
+        expect(await store.changeMessages('alice', 'unread', { ids: [one.id] }, AT)).toEqual([one.id]);
+        expect(await store.changeMessages('alice', 'unread', { ids: [one.id] }, AT)).toEqual([]);
+
+        expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([{ ...one, isSeen: true, seenAt: READ_AT }]);
+        expect(await store.counts('alice')).toEqual(unread(0, 1, 0, 0));
+        expect(await list(store, { unread: true })).toEqual([one.id]);
+      });
+
+      it('archives and unarchives: archived messages leave the inbox and its counts, and come back', async () => {
+        const store = await open();
+        const [kept, archived] = [message({ typeID: 1 }), message({ typeID: 3 })];
+        await store.insertMessages([kept, archived]);
+
+        expect(await store.changeMessages('alice', 'archive', { ids: [archived.id] }, AT)).toEqual([archived.id]);
+
+        expect(await list(store, { archived: false })).toEqual([kept.id]);
+        expect(await store.listMessages({ receiverID: 'alice', limit: 10, archived: true })).toStrictEqual([
+          { ...archived, isArchived: true, archivedAt: AT },
+        ]);
+        expect(await list(store)).toEqual(ids([archived, kept]));
+        expect(await store.counts('alice')).toEqual(unread(1, 0, 0));
+        // Reading an archived message changes it, and the inbox counts not at all.
+        await store.changeMessages('alice', 'read', { all: true }, READ_AT);
+        expect(await store.counts('alice')).toEqual(NO_COUNTS);
+        await store.changeMessages('alice', 'unread', { ids: [archived.id] }, AT);
+        expect(await store.counts('alice')).toEqual(NO_COUNTS);
+
+        expect(await store.changeMessages('alice', 'unarchive', { all: true }, AT)).toEqual([archived.id]);
+        expect(await store.listMessages({ receiverID: 'alice', limit: 10, archived: false })).toStrictEqual([
+          { ...archived, isSeen: true, seenAt: READ_AT },
+          { ...kept, ...READ },
+        ]);
+        expect(await store.counts('alice')).toEqual(unread(0, 0, 1, 0));
+      });
+
+      it('deletes for good: gone from every list and count, never changed again, not brought back by a retried insert', async () => {
+        const store = await open();
+        const [gone, stays] = [message({ typeID: 2 }), message({ typeID: 2 })];
+        await store.insertMessages([gone, stays]);
+
+        expect(await store.changeMessages('alice', 'delete', { ids: [gone.id] }, AT)).toEqual([gone.id]);
+        expect(await store.changeMessages('alice', 'delete', { ids: [gone.id] }, AT)).toEqual([]);
+
+        for (const filters of [{}, { archived: false }, { archived: true }, { unread: true }, { typeID: 2 as const }, { companyID: 'c1' }]) {
+          expect(await list(store, filters)).not.toContain(gone.id);
+        }
+        expect(await store.counts('alice')).toEqual(unread(0, 1, 0));
+        for (const change of ['seen', 'read', 'unread', 'archive', 'unarchive'] as const) {
+          expect(await store.changeMessages('alice', change, { ids: [gone.id] }, AT)).toEqual([]);
+        }
+        expect(await store.insertMessages([gone])).toEqual([]);
+        expect(await list(store)).toEqual([stays.id]);
+        expect(await store.counts('alice')).toEqual(unread(0, 1, 0));
+      });
+
+      it('applies a change to everything up to and including an id', async () => {
+        const store = await open();
+        const all = messages(5);
+        await store.insertMessages(shuffled(all));
+
+        expect(await store.changeMessages('alice', 'seen', { upTo: all[2]!.id }, AT)).toEqual(ids(all.slice(0, 3)));
+        expect(await store.counts('alice')).toEqual(unread(5, 0, 0, 2));
+        expect(await store.changeMessages('alice', 'read', { upTo: all[3]!.id }, AT)).toEqual(ids(all.slice(0, 4)));
+        expect(await store.counts('alice')).toEqual(unread(1, 0, 0, 1));
+      });
+
+      it("changes only the user's own messages, whatever ids are named", async () => {
+        const store = await open();
+        const alices = message();
+        const bobs = message({ receiverID: 'bob' });
+        await store.insertMessages([alices, bobs]);
+
+        for (const change of ['seen', 'read', 'archive', 'delete'] as const) {
+          expect(await store.changeMessages('alice', change, { ids: [bobs.id] }, AT)).toEqual([]);
+        }
+        expect(await store.listMessages({ receiverID: 'bob', limit: 10 })).toStrictEqual([bobs]);
+        expect(await store.counts('bob')).toEqual(unread(1, 0, 0));
+      });
+
+      it('counts unseen per company like unread', async () => {
+        const store = await open();
+        await store.insertMessages([...messages(2), ...messages(3, { companyID: 'c2', typeID: 3 })]);
+        await store.changeMessages('alice', 'seen', { typeID: 1 }, AT);
+
+        expect(await store.counts('alice')).toEqual(unread(2, 0, 3, 3));
+        expect(await store.counts('alice', 'c1')).toEqual(unread(2, 0, 0, 0));
+        expect(await store.counts('alice', 'c2')).toEqual(unread(0, 0, 3, 3));
       });
     });
 
@@ -302,6 +451,16 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         expect(await store.listObjectLogs({ objectType: 'task', objectID: '1', companyID: 'c3', limit: 10 })).toEqual([]);
       });
 
+      it('reads dynamics and object logs forward with after and order, and from an id on with atOrAfter', async () => {
+        const store = await open();
+        const feed = Array.from({ length: 6 }, () => dynamic({ objectType: 'task', objectID: 't1' }));
+        await store.insertDynamics(shuffled(feed));
+
+        expect(ids(await store.listCompanyDynamics({ companyID: 'c1', limit: 2, after: feed[0]!.id, order: 'oldest' }))).toEqual(ids(feed.slice(1, 3)));
+        expect(ids(await store.listCompanyDynamics({ companyID: 'c1', limit: 10, atOrAfter: feed[4]!.id }))).toEqual(ids(feed.slice(4)).reverse());
+        expect(ids(await store.listObjectLogs({ objectType: 'task', objectID: 't1', limit: 3, after: feed[2]!.id }))).toEqual(ids(feed.slice(3)).reverse());
+      });
+
       it("pages one object's log with before", async () => {
         const store = await open();
         const log = Array.from({ length: 7 }, () => dynamic({ objectType: 'task', objectID: '9' }));
@@ -323,7 +482,7 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         for (const one of all) await store.insertMessages([one]);
 
         expect(await store.listMessages({ receiverID: 'alice', limit: 100 })).toStrictEqual(newestFirst(all.slice(3)));
-        expect(await store.unreadCount('alice')).toEqual(unread(5, 0, 0));
+        expect(await store.counts('alice')).toEqual(unread(5, 0, 0));
       });
 
       it('applies the cap to the whole store, across users, also within one batch', async () => {
@@ -333,8 +492,8 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         await store.insertMessages([...alices, ...bobs]);
 
         expect(ids(await store.listMessages({ receiverID: 'alice', limit: 100 }))).toEqual(ids(alices.slice(2)));
-        expect(await store.unreadCount('alice')).toEqual(unread(1, 0, 0));
-        expect(await store.unreadCount('bob')).toEqual(unread(0, 4, 0));
+        expect(await store.counts('alice')).toEqual(unread(1, 0, 0));
+        expect(await store.counts('bob')).toEqual(unread(0, 4, 0));
       });
     });
 

@@ -132,8 +132,10 @@ class RecordingPage implements Page {
   ): Promise<ServerEventPayload<E>> {
     return this.until(
       () => {
-        const match = this.events(name).find(predicate);
-        return match === undefined ? undefined : { match };
+        // By index: an event sent without a payload (`resync`) records `undefined`.
+        const events = this.events(name);
+        const index = events.findIndex(predicate);
+        return index === -1 ? undefined : { match: events[index] as ServerEventPayload<E> };
       },
       timeoutMs,
       `a matching "${name}"`,

@@ -40,6 +40,7 @@ function buildApp(): Express {
     store: unused,
     queue: unused,
     bus: unused,
+    inbox: unused,
     idempotency: unused,
     metrics: new Registry(),
     readiness: [],

@@ -3,7 +3,9 @@ import {
   ApiErrorBody,
   Dynamic,
   IdentifierInput,
+  InboxCounts,
   ListMessagesQuery,
+  MessageChange,
   Message,
   MintTokenBody,
   MintTokenResponse,
@@ -16,7 +18,6 @@ import {
   SendDynamicResponse,
   SendMessageBody,
   SendMessageResponse,
-  UnreadCount,
   UnreadCountQuery,
 } from '@notify/contracts';
 import { OnlineUsersResponse } from './companies/online-users.js';
@@ -81,7 +82,7 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   MessagePage,
   Dynamic,
   DynamicPage,
-  UnreadCount,
+  InboxCounts,
   ReadSelector,
   ReadResult,
   OnlineUsersResponse,
@@ -94,6 +95,16 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
 };
 
 const json = ['application/json'] as const;
+
+/** What each `POST /v1/users/:uid/messages/<change>` does, and the event the user's pages get. */
+const CHANGE_SUMMARIES: Record<MessageChange, string> = {
+  seen: "Mark a user's messages seen (the badge of new items clears; they stay unread): pages get msg_seen",
+  read: "Mark a user's messages read (and seen): pages get msg_read",
+  unread: "Mark a user's messages unread again: pages get msg_unread",
+  archive: "Archive a user's messages (out of the inbox and its counts): pages get msg_archived",
+  unarchive: "Bring a user's archived messages back to the inbox: pages get msg_unarchived",
+  delete: "Delete a user's messages for good (from every list and count): pages get msg_deleted",
+};
 const uid = { uid: IdentifierInput };
 const companyID = { companyID: IdentifierInput };
 
@@ -130,32 +141,37 @@ export const API_ROUTES: readonly ApiRoute[] = [
     method: 'get',
     path: '/v1/users/:uid/messages',
     tag: 'users',
-    summary: "A user's messages, newest first",
+    summary: "A user's messages, newest first: the inbox, or the archive with archived=true",
     auth: 'apiKey',
     params: uid,
     query: ListMessagesQuery,
-    responses: { 200: { description: 'A page; pass nextCursor as before for the next one', schema: MessagePage } },
+    responses: {
+      200: { description: 'A page; pass nextCursor as before (or, after a page read with after, as after) for the next one', schema: MessagePage },
+    },
   },
   {
     method: 'get',
     path: '/v1/users/:uid/unread-count',
     tag: 'users',
-    summary: "A user's unread messages, in total and per type (exact)",
+    summary: "A user's unread and unseen messages in the inbox, in total and per type (exact), with the counts' version",
     auth: 'apiKey',
     params: uid,
     query: UnreadCountQuery,
-    responses: { 200: { description: 'The counts', schema: UnreadCount } },
+    responses: { 200: { description: 'The counts', schema: InboxCounts } },
   },
-  {
-    method: 'post',
-    path: '/v1/users/:uid/messages/read',
-    tag: 'users',
-    summary: "Mark some, one type or all of a user's messages read; the user's pages get msg_read and unread_count",
-    auth: 'apiKey',
-    params: uid,
-    body: { schema: ReadSelector, mediaTypes: json },
-    responses: { 200: { description: 'How many messages changed', schema: ReadResult } },
-  },
+  ...Object.values(MessageChange).map(
+    (change): ApiRoute => ({
+      method: 'post',
+      path: `/v1/users/:uid/messages/${change}`,
+      tag: 'users',
+      summary: CHANGE_SUMMARIES[change],
+      description: 'Selects some ids, one type, all, or every message up to an id. Every page of the user gets the change event and `unread_count`.',
+      auth: 'apiKey',
+      params: uid,
+      body: { schema: ReadSelector, mediaTypes: json },
+      responses: { 200: { description: 'How many messages changed', schema: ReadResult } },
+    }),
+  ),
   {
     method: 'get',
     path: '/v1/companies/:companyID/dynamics',

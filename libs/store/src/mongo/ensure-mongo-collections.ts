@@ -4,6 +4,11 @@ import type { MessagesRetention } from './messages-retention.js';
 import { mongoCollectionSpecs } from './mongo-collection-specs.js';
 import type { CollectionSpec } from './mongo-collection-specs.js';
 import { verifyMessagesCollection } from './verify-messages-collection.js';
+import { NOT_SET } from './message-document.js';
+import { StoreMismatchError } from '../store-errors.js';
+
+/** Indexes of earlier versions that the current queries no longer use. */
+const OBSOLETE_MESSAGE_INDEXES = ['receiverID_isRead_typeID_id'];
 
 const NAMESPACE_EXISTS = 48;
 
@@ -15,7 +20,9 @@ const NAMESPACE_EXISTS = 48;
 export async function ensureMongoCollections(db: Db, retention: MessagesRetention): Promise<void> {
   const { messages, dynamics } = mongoCollectionSpecs(retention);
   await ensureMessagesCollection(db, messages, retention);
+  await addStateFields(db, messages.name);
   await db.collection(messages.name).createIndexes(messages.indexes);
+  await dropIndexes(db, messages.name, OBSOLETE_MESSAGE_INDEXES);
   await ensureTtlIndex(db, messages);
   // createIndexes creates the operation log collection itself when it is missing.
   await db.collection(dynamics.name).createIndexes(dynamics.indexes);
@@ -52,4 +59,31 @@ async function ensureTtlIndex(db: Db, spec: CollectionSpec): Promise<void> {
   } else if (existing['expireAfterSeconds'] !== ttlIndex.expireAfterSeconds) {
     await db.command({ collMod: spec.name, index: { name: ttlIndex.name, expireAfterSeconds: ttlIndex.expireAfterSeconds } });
   }
+}
+
+/**
+ * Gives messages stored by a version before message states their state fields (a read message
+ * counts as seen). In a capped collection a document may not grow, so there it can only succeed
+ * when no such message is left; otherwise it throws StoreMismatchError saying what to do.
+ */
+async function addStateFields(db: Db, name: string): Promise<void> {
+  const messages = db.collection(name);
+  const earlier = { isDeleted: { $exists: false } };
+  if ((await messages.countDocuments(earlier, { limit: 1 })) === 0) return;
+  const states = { isArchived: false, archivedAt: NOT_SET, isDeleted: false, deletedAt: NOT_SET };
+  try {
+    await messages.updateMany({ ...earlier, isRead: true }, { $set: { ...states, isSeen: true, seenAt: NOT_SET } });
+    await messages.updateMany(earlier, { $set: { ...states, isSeen: false, seenAt: NOT_SET } });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new StoreMismatchError(
+      `${name} holds messages stored before message states, which a capped collection cannot give their new fields ` +
+        `(${reason}); use a new MONGO_DB and copy the messages over with the fields added, or wait until the cap has dropped them`,
+    );
+  }
+}
+
+async function dropIndexes(db: Db, name: string, indexNames: readonly string[]): Promise<void> {
+  const existing = new Set((await db.collection(name).listIndexes().toArray()).map((index) => index['name'] as string));
+  for (const indexName of indexNames) if (existing.has(indexName)) await db.collection(name).dropIndex(indexName);
 }

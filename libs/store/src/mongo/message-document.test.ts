@@ -1,7 +1,7 @@
 import { BSON } from 'mongodb';
-import { Message, newRecordId } from '@notify/contracts';
+import { Message, NEW_MESSAGE_STATE, newRecordId } from '@notify/contracts';
 import { describe, expect, it } from 'vitest';
-import { fromMessageDocument, markReadSet, toMessageDocument, UNREAD_READ_AT } from './message-document.js';
+import { changeUpdates, fromMessageDocument, NOT_SET, toMessageDocument } from './message-document.js';
 
 const ACCEPTED = Date.parse('2026-03-04T05:06:07.089Z');
 const bare: Message = {
@@ -12,7 +12,7 @@ const bare: Message = {
   title: 'Hello',
   content: 'Body',
   date: '2026-03-04T05:06:07.089Z',
-  isRead: false,
+  ...NEW_MESSAGE_STATE,
 };
 const full: Message = {
   ...bare,
@@ -41,7 +41,7 @@ describe('message documents', () => {
       expect(Message.parse(back)).toStrictEqual(back);
     }
     expect(Object.keys(fromMessageDocument(toMessageDocument(bare))).sort()).toEqual(
-      ['companyID', 'content', 'date', 'id', 'isRead', 'receiverID', 'title', 'typeID'].sort(),
+      ['companyID', 'content', 'date', 'id', 'isArchived', 'isRead', 'isSeen', 'receiverID', 'title', 'typeID'].sort(),
     );
   });
 
@@ -50,9 +50,10 @@ describe('message documents', () => {
     expect(fromMessageDocument(stored)).toStrictEqual(full);
   });
 
-  it('round-trips a message stored already read', () => {
-    const read: Message = { ...bare, isRead: true, readAt: '2026-03-05T10:00:00.000Z' };
-    expect(fromMessageDocument(toMessageDocument(read))).toStrictEqual(read);
+  it('round-trips a message stored already read, seen and archived', () => {
+    const at = '2026-03-05T10:00:00.000Z';
+    const changed: Message = { ...bare, isRead: true, readAt: at, isSeen: true, seenAt: at, isArchived: true, archivedAt: at };
+    expect(fromMessageDocument(toMessageDocument(changed))).toStrictEqual(changed);
   });
 
   it('keeps the contract date string as is and adds acceptedAt, the id time, as a Date for the TTL index', () => {
@@ -62,24 +63,38 @@ describe('message documents', () => {
     expect(fromMessageDocument(document)).not.toHaveProperty('acceptedAt');
   });
 
-  it('inserts unread messages with isRead and a placeholder readAt already present', () => {
+  it('inserts every state flag and a placeholder time already present, not deleted', () => {
     const document = toMessageDocument(bare);
-    expect(document.isRead).toBe(false);
-    expect(document.readAt).toStrictEqual(UNREAD_READ_AT);
+    expect(document).toMatchObject({ isRead: false, isSeen: false, isArchived: false, isDeleted: false });
+    for (const field of ['readAt', 'seenAt', 'archivedAt', 'deletedAt'] as const) expect(document[field]).toStrictEqual(NOT_SET);
   });
 
-  it('marks read without changing the BSON size, as a capped collection requires', () => {
+  it('applies every change without changing the BSON size, as a capped collection requires', () => {
+    const at = '2026-03-05T10:00:00.000Z';
     for (const message of [bare, full]) {
-      const unread = toMessageDocument(message);
-      const read = applySet(unread, markReadSet('2026-03-05T10:00:00.000Z'));
-      expect(BSON.calculateObjectSize(read)).toBe(BSON.calculateObjectSize(unread));
-      expect(Object.keys(read)).toEqual(Object.keys(unread));
-      expect(fromMessageDocument(read)).toStrictEqual({ ...message, isRead: true, readAt: '2026-03-05T10:00:00.000Z' });
+      let document = toMessageDocument(message);
+      for (const change of ['seen', 'read', 'unread', 'archive', 'unarchive', 'delete'] as const) {
+        const before = document;
+        for (const { set } of changeUpdates(change, at)) document = applySet(document, set);
+        expect(BSON.calculateObjectSize(document), change).toBe(BSON.calculateObjectSize(before));
+        expect(Object.keys(document), change).toEqual(Object.keys(before));
+      }
+      expect(document).toMatchObject({ isRead: false, readAt: NOT_SET, isSeen: true, isArchived: false, isDeleted: true });
     }
   });
 
-  it('sets only fixed-size fields when marking read', () => {
-    const set = markReadSet('2026-03-05T10:00:00.000Z');
-    expect(set).toStrictEqual({ isRead: true, readAt: new Date('2026-03-05T10:00:00.000Z') });
+  it('marks read and seen when reading, keeping an earlier seenAt', () => {
+    const seenFirst = applySet(toMessageDocument(bare), { isSeen: true, seenAt: new Date('2026-03-01T00:00:00.000Z') });
+    const [markSeen, markRead] = changeUpdates('read', '2026-03-05T10:00:00.000Z');
+    // The first update only touches messages not seen yet; this one was, so only the second applies.
+    expect(markSeen?.unless).toStrictEqual({ isRead: false, isSeen: false });
+    const read = applySet(seenFirst, markRead?.set ?? {});
+    expect(fromMessageDocument(read)).toStrictEqual({
+      ...bare,
+      isRead: true,
+      readAt: '2026-03-05T10:00:00.000Z',
+      isSeen: true,
+      seenAt: '2026-03-01T00:00:00.000Z',
+    });
   });
 });

@@ -1,13 +1,15 @@
-import { recordIdTime, type Message, type MessageTypeId } from '@notify/contracts';
+import { recordIdTime, type Message, type MessageChange, type MessageTypeId } from '@notify/contracts';
+import type { Filter } from 'mongodb';
 
 /**
- * `readAt` of a message that has not been read. Every message is inserted with `isRead` and a
- * `readAt` Date already present, because an update of a capped collection may not change a
- * document's size: flipping a boolean and overwriting one 8-byte BSON Date with another keeps
- * the document byte-for-byte the same length, where adding a field or storing the contract's
- * ISO string (of varying length) would not. The epoch stands for "not read".
+ * The time of a state a message is not in (`readAt` of an unread message, `seenAt` of an unseen
+ * one…). Every message is inserted with every state flag and its Date already present, because an
+ * update of a capped collection may not change a document's size: flipping a boolean and
+ * overwriting one 8-byte BSON Date with another keeps the document byte-for-byte the same length,
+ * where adding a field or storing the contract's ISO string (of varying length) would not. The
+ * epoch stands for "not in that state".
  */
-export const UNREAD_READ_AT = new Date(0);
+export const NOT_SET = new Date(0);
 
 /** A message as stored in the `messages` collection. */
 export interface MessageDocument {
@@ -25,8 +27,16 @@ export interface MessageDocument {
   /** The contract's ISO string, kept exactly as accepted. */
   date: string;
   isRead: boolean;
-  /** When it was marked read; {@link UNREAD_READ_AT} until then. */
+  /** When it was marked read; {@link NOT_SET} until then. */
   readAt: Date;
+  isSeen: boolean;
+  /** When it was seen (or read); {@link NOT_SET} until then. */
+  seenAt: Date;
+  isArchived: boolean;
+  archivedAt: Date;
+  /** A deleted message stays, hidden, until retention drops it, so a retried job cannot bring it back. */
+  isDeleted: boolean;
+  deletedAt: Date;
   /** When the api accepted it (the id's time): what the TTL index counts from. */
   acceptedAt: Date;
 }
@@ -42,7 +52,13 @@ export function toMessageDocument(message: Message): MessageDocument {
     content: message.content,
     date: message.date,
     isRead: message.isRead,
-    readAt: message.readAt === undefined ? UNREAD_READ_AT : new Date(message.readAt),
+    readAt: dateOrNotSet(message.readAt),
+    isSeen: message.isSeen,
+    seenAt: dateOrNotSet(message.seenAt),
+    isArchived: message.isArchived,
+    archivedAt: dateOrNotSet(message.archivedAt),
+    isDeleted: false,
+    deletedAt: NOT_SET,
     // Every stored id is a RecordId; the message date is only a fallback for the type checker's sake.
     acceptedAt: new Date(recordIdTime(message.id) ?? Date.parse(message.date)),
   };
@@ -53,10 +69,8 @@ export function toMessageDocument(message: Message): MessageDocument {
   return document;
 }
 
-/** The `$set` that marks a message read; it only overwrites fixed-size fields (see {@link UNREAD_READ_AT}). */
-export function markReadSet(readAt: string): Pick<MessageDocument, 'isRead' | 'readAt'> {
-  return { isRead: true, readAt: new Date(readAt) };
-}
+const dateOrNotSet = (iso: string | undefined) => (iso === undefined ? NOT_SET : new Date(iso));
+const isoUnlessNotSet = (date: Date) => (date.getTime() === NOT_SET.getTime() ? undefined : date.toISOString());
 
 /** The contract's Message for a stored document: `id` not `_id`, absent optional fields left out. */
 export function fromMessageDocument(document: MessageDocument): Message {
@@ -69,11 +83,50 @@ export function fromMessageDocument(document: MessageDocument): Message {
     content: document.content,
     date: document.date,
     isRead: document.isRead,
+    isSeen: document.isSeen,
+    isArchived: document.isArchived,
   };
   if (document.senderID != null) message.senderID = document.senderID;
   if (document.sender != null) message.sender = document.sender;
   if (document.portrait != null) message.portrait = document.portrait;
   if (document.url != null) message.url = document.url;
-  if (document.readAt.getTime() !== UNREAD_READ_AT.getTime()) message.readAt = document.readAt.toISOString();
+  const readAt = isoUnlessNotSet(document.readAt);
+  if (readAt !== undefined) message.readAt = readAt;
+  const seenAt = isoUnlessNotSet(document.seenAt);
+  if (seenAt !== undefined) message.seenAt = seenAt;
+  const archivedAt = isoUnlessNotSet(document.archivedAt);
+  if (archivedAt !== undefined) message.archivedAt = archivedAt;
   return message;
+}
+
+/** What a change sets and which messages it would change; every `$set` keeps the document's size. */
+export interface ChangeUpdate {
+  /** The messages the change would alter (besides being the user's and not deleted). */
+  unless: Filter<MessageDocument>;
+  set: Partial<MessageDocument>;
+}
+
+/**
+ * The updates that apply `change` at `at`, in order. Reading also marks seen, from the first time
+ * it was seen: two updates, so a message seen before keeps its `seenAt`.
+ */
+export function changeUpdates(change: MessageChange, at: string): ChangeUpdate[] {
+  const when = new Date(at);
+  switch (change) {
+    case 'seen':
+      return [{ unless: { isSeen: false }, set: { isSeen: true, seenAt: when } }];
+    case 'read':
+      return [
+        { unless: { isRead: false, isSeen: false }, set: { isSeen: true, seenAt: when } },
+        { unless: { isRead: false }, set: { isRead: true, readAt: when, isSeen: true } },
+      ];
+    case 'unread':
+      return [{ unless: { isRead: true }, set: { isRead: false, readAt: NOT_SET } }];
+    case 'archive':
+      return [{ unless: { isArchived: false }, set: { isArchived: true, archivedAt: when } }];
+    case 'unarchive':
+      return [{ unless: { isArchived: true }, set: { isArchived: false, archivedAt: NOT_SET } }];
+    case 'delete':
+      return [{ unless: {}, set: { isDeleted: true, deletedAt: when } }];
+  }
 }

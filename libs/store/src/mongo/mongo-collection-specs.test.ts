@@ -26,12 +26,14 @@ describe('mongoCollectionSpecs', () => {
     });
   });
 
-  it('indexes messages by (receiverID, isRead, typeID, _id), in that key order, for both retentions', () => {
+  it('indexes messages for lists and for the unseen count, in that key order, for both retentions', () => {
     for (const retention of [{ kind: 'capped', capBytes: GiB } as const, { kind: 'ttl', ttlDays: 1 } as const]) {
-      const [index, ...others] = mongoCollectionSpecs(retention).messages.indexes;
+      const [lists, unseen, ...others] = mongoCollectionSpecs(retention).messages.indexes;
       expect(others).toEqual([]);
-      expect(index).toStrictEqual({ name: IndexName.messagesByReceiver, key: { receiverID: 1, isRead: 1, typeID: 1, _id: 1 } });
-      expect(Object.keys(index?.key ?? {})).toEqual(['receiverID', 'isRead', 'typeID', '_id']);
+      expect(lists?.name).toBe(IndexName.messagesByReceiver);
+      expect(Object.keys(lists?.key ?? {})).toEqual(['receiverID', 'isDeleted', 'isArchived', 'isRead', 'typeID', '_id']);
+      expect(unseen?.name).toBe(IndexName.messagesUnseen);
+      expect(Object.keys(unseen?.key ?? {})).toEqual(['receiverID', 'isDeleted', 'isArchived', 'isSeen', '_id']);
     }
   });
 

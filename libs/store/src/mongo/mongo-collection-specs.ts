@@ -8,7 +8,9 @@ export const DYNAMICS_COLLECTION = 'operation_log';
 
 /** Index names, fixed so that explain() checks and collMod can refer to them. */
 export const IndexName = {
-  messagesByReceiver: 'receiverID_isRead_typeID_id',
+  messagesByReceiver: 'receiverID_isDeleted_isArchived_isRead_typeID_id',
+  /** The unseen half of a user's counts. */
+  messagesUnseen: 'receiverID_isDeleted_isArchived_isSeen_id',
   messagesTtl: 'acceptedAt_ttl',
   dynamicsByCompany: 'companyID_id',
   dynamicsByObject: 'objectType_objectID_id',
@@ -33,7 +35,10 @@ export function mongoCollectionSpecs(retention: MessagesRetention): { messages: 
   const messages: CollectionSpec = {
     name: MESSAGES_COLLECTION,
     createOptions: retention.kind === 'capped' ? cappedOptions(retention.capBytes, retention.capDocs) : {},
-    indexes: [{ name: IndexName.messagesByReceiver, key: { receiverID: 1, isRead: 1, typeID: 1, _id: 1 } }],
+    indexes: [
+      { name: IndexName.messagesByReceiver, key: { receiverID: 1, isDeleted: 1, isArchived: 1, isRead: 1, typeID: 1, _id: 1 } },
+      { name: IndexName.messagesUnseen, key: { receiverID: 1, isDeleted: 1, isArchived: 1, isSeen: 1, _id: 1 } },
+    ],
   };
   if (retention.kind === 'ttl') {
     messages.ttlIndex = {

@@ -8,9 +8,15 @@ const after = newRecordId();
 
 describe('mongoQueries', () => {
   describe('listMessages', () => {
-    it('names every read state and type when unfiltered, so the index can merge ranges in _id order', () => {
+    it('names every archived and read state and type when unfiltered, so the index can merge ranges in _id order', () => {
       expect(mongoQueries.listMessages({ receiverID: 'alice', limit: 20 })).toStrictEqual({
-        filter: { receiverID: 'alice', isRead: { $in: [false, true] }, typeID: { $in: [1, 2, 3] } },
+        filter: {
+          receiverID: 'alice',
+          isDeleted: false,
+          isArchived: { $in: [false, true] },
+          isRead: { $in: [false, true] },
+          typeID: { $in: [1, 2, 3] },
+        },
         sort: { _id: -1 },
         limit: 20,
         hint: IndexName.messagesByReceiver,
@@ -18,28 +24,44 @@ describe('mongoQueries', () => {
     });
 
     it('filters on the index prefix, then company and id bounds', () => {
-      const { filter } = mongoQueries.listMessages({ receiverID: 'alice', unread: true, typeID: 2, companyID: 'c1', before, after, limit: 5 });
-      expect(filter).toStrictEqual({ receiverID: 'alice', isRead: false, typeID: 2, companyID: 'c1', _id: { $lt: before, $gt: after } });
-      expect(Object.keys(filter).slice(0, 3)).toEqual(['receiverID', 'isRead', 'typeID']);
+      const { filter } = mongoQueries.listMessages({ receiverID: 'alice', archived: false, unread: true, typeID: 2, companyID: 'c1', before, after, limit: 5 });
+      expect(filter).toStrictEqual({
+        receiverID: 'alice',
+        isDeleted: false,
+        isArchived: false,
+        isRead: false,
+        typeID: 2,
+        companyID: 'c1',
+        _id: { $lt: before, $gt: after },
+      });
+      expect(Object.keys(filter).slice(0, 5)).toEqual(['receiverID', 'isDeleted', 'isArchived', 'isRead', 'typeID']);
     });
 
     it('reads unread=false as "only read"', () => {
       expect(mongoQueries.listMessages({ receiverID: 'alice', unread: false, limit: 5 }).filter.isRead).toBe(true);
     });
+
+    it('reads oldest first and from an id on', () => {
+      const shape = mongoQueries.listMessages({ receiverID: 'alice', atOrAfter: after, order: 'oldest', limit: 5 });
+      expect(shape.sort).toStrictEqual({ _id: 1 });
+      expect(shape.filter._id).toStrictEqual({ $gte: after });
+    });
   });
 
-  it('counts unread messages per type of one user, optionally one company', () => {
-    expect(mongoQueries.unreadCount('alice')).toStrictEqual([
-      { $match: { receiverID: 'alice', isRead: false } },
-      { $group: { _id: '$typeID', count: { $sum: 1 } } },
-    ]);
-    expect(mongoQueries.unreadCount('alice', 'c1')[0]).toStrictEqual({ $match: { receiverID: 'alice', isRead: false, companyID: 'c1' } });
+  it('counts unread and unseen messages per type of one user in the inbox, optionally one company', () => {
+    const [match, group] = mongoQueries.counts('alice');
+    expect(match).toStrictEqual({
+      $match: { receiverID: 'alice', isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] },
+    });
+    expect(group).toMatchObject({ $group: { _id: '$typeID' } });
+    expect(mongoQueries.counts('alice', 'c1')[0]).toMatchObject({ $match: { companyID: 'c1' } });
   });
 
-  it("marks only the user's unread messages that the selector names", () => {
-    expect(mongoQueries.markRead('alice', { ids: [before] })).toStrictEqual({ receiverID: 'alice', isRead: false, _id: { $in: [before] } });
-    expect(mongoQueries.markRead('alice', { typeID: 3 })).toStrictEqual({ receiverID: 'alice', isRead: false, typeID: 3 });
-    expect(mongoQueries.markRead('alice', { all: true })).toStrictEqual({ receiverID: 'alice', isRead: false });
+  it("selects only the user's messages that are not deleted and that the selector names", () => {
+    expect(mongoQueries.selected('alice', { ids: [before] })).toStrictEqual({ receiverID: 'alice', isDeleted: false, _id: { $in: [before] } });
+    expect(mongoQueries.selected('alice', { typeID: 3 })).toStrictEqual({ receiverID: 'alice', isDeleted: false, typeID: 3 });
+    expect(mongoQueries.selected('alice', { all: true })).toStrictEqual({ receiverID: 'alice', isDeleted: false });
+    expect(mongoQueries.selected('alice', { upTo: before })).toStrictEqual({ receiverID: 'alice', isDeleted: false, _id: { $lte: before } });
   });
 
   it('pages dynamics newest first by company or by object', () => {

@@ -1,7 +1,7 @@
 import { MESSAGE_TYPE_IDS } from '@notify/contracts';
-import type { ReadSelector, RecordId } from '@notify/contracts';
+import type { ReadSelector } from '@notify/contracts';
 import type { Document, Filter, Sort } from 'mongodb';
-import type { CompanyDynamicsQuery, MessageQuery, ObjectLogQuery } from '../notification-store.js';
+import type { CompanyDynamicsQuery, ListBounds, MessageQuery, ObjectLogQuery } from '../notification-store.js';
 import type { DynamicDocument } from './dynamic-document.js';
 import type { MessageDocument } from './message-document.js';
 import { IndexName } from './mongo-collection-specs.js';
@@ -15,71 +15,81 @@ export interface FindShape<T> {
   hint: string;
 }
 
-const NEWEST_FIRST = { _id: -1 } as const;
+const BOTH = { $in: [false, true] } as const;
 
 /**
  * The queries the MongoDB store runs, shaped for its indexes. The messages index is
- * `(receiverID, isRead, typeID, _id)`: a list without an unread or type filter still names every
- * value of both (`$in`), so the planner scans one index range per value and merges them in `_id`
- * order (SORT_MERGE) instead of sorting the user's whole mailbox in memory.
+ * `(receiverID, isDeleted, isArchived, isRead, typeID, _id)`: a list without an archived, unread or
+ * type filter still names every value of each (`$in`), so the planner scans one index range per
+ * combination and merges them in `_id` order (SORT_MERGE) instead of sorting the user's whole
+ * mailbox in memory.
  *
  * Pages are hinted: with `sort: {_id: -1}` and a small limit the planner may otherwise pick the
  * `_id` index, which yields the order for free but walks every user's records to find these.
  */
 export const mongoQueries = {
-  /** One user's messages, newest first. */
+  /** One user's messages, in id order, deleted ones left out. */
   listMessages(query: MessageQuery): FindShape<MessageDocument> {
     const filter: Filter<MessageDocument> = {
       receiverID: query.receiverID,
-      isRead: query.unread === undefined ? { $in: [false, true] } : !query.unread,
+      isDeleted: false,
+      isArchived: query.archived ?? BOTH,
+      isRead: query.unread === undefined ? BOTH : !query.unread,
       typeID: query.typeID ?? { $in: [...MESSAGE_TYPE_IDS] },
     };
     if (query.companyID !== undefined) filter.companyID = query.companyID;
-    const idRange = idBounds(query.before, query.after);
+    const idRange = idBounds(query);
     if (idRange) filter._id = idRange;
-    return { filter, sort: NEWEST_FIRST, limit: query.limit, hint: IndexName.messagesByReceiver };
-  },
-
-  /** One user's unread messages counted per type; `_id` of each group is the typeID. */
-  unreadCount(receiverID: string, companyID?: string): Document[] {
-    const match: Filter<MessageDocument> = { receiverID, isRead: false };
-    if (companyID !== undefined) match.companyID = companyID;
-    return [{ $match: match }, { $group: { _id: '$typeID', count: { $sum: 1 } } }];
+    return { filter, sort: idOrder(query), limit: query.limit, hint: IndexName.messagesByReceiver };
   },
 
   /**
-   * The unread messages of one user that a read selector names. Not hinted: for `ids` the `_id`
+   * One user's unread and unseen messages that are neither archived nor deleted, counted per type:
+   * `_id` of each group is the typeID.
+   */
+  counts(receiverID: string, companyID?: string): Document[] {
+    const match: Filter<MessageDocument> = { receiverID, isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] };
+    if (companyID !== undefined) match.companyID = companyID;
+    const countIf = (field: 'isRead' | 'isSeen') => ({ $sum: { $cond: [{ $eq: [`$${field}`, false] }, 1, 0] } });
+    return [{ $match: match }, { $group: { _id: '$typeID', unread: countIf('isRead'), unseen: countIf('isSeen') } }];
+  },
+
+  /**
+   * The messages of one user that a selector names, not deleted. Not hinted: for `ids` the `_id`
    * index is the better choice, otherwise the messages index is the only one that applies.
    */
-  markRead(receiverID: string, selector: ReadSelector): Filter<MessageDocument> {
-    const filter: Filter<MessageDocument> = { receiverID, isRead: false };
+  selected(receiverID: string, selector: ReadSelector): Filter<MessageDocument> {
+    const filter: Filter<MessageDocument> = { receiverID, isDeleted: false };
     if ('ids' in selector) filter._id = { $in: selector.ids };
     else if ('typeID' in selector) filter.typeID = selector.typeID;
+    else if ('upTo' in selector) filter._id = { $lte: selector.upTo };
     return filter;
   },
 
-  /** One company's dynamics, newest first. */
+  /** One company's dynamics, in id order. */
   companyDynamics(query: CompanyDynamicsQuery): FindShape<DynamicDocument> {
     const filter: Filter<DynamicDocument> = { companyID: query.companyID };
-    const idRange = idBounds(query.before, undefined);
+    const idRange = idBounds(query);
     if (idRange) filter._id = idRange;
-    return { filter, sort: NEWEST_FIRST, limit: query.limit, hint: IndexName.dynamicsByCompany };
+    return { filter, sort: idOrder(query), limit: query.limit, hint: IndexName.dynamicsByCompany };
   },
 
-  /** One object's operation log, newest first. */
+  /** One object's operation log, in id order. */
   objectLogs(query: ObjectLogQuery): FindShape<DynamicDocument> {
     const filter: Filter<DynamicDocument> = { objectType: query.objectType, objectID: query.objectID };
     if (query.companyID !== undefined) filter.companyID = query.companyID;
-    const idRange = idBounds(query.before, undefined);
+    const idRange = idBounds(query);
     if (idRange) filter._id = idRange;
-    return { filter, sort: NEWEST_FIRST, limit: query.limit, hint: IndexName.dynamicsByObject };
+    return { filter, sort: idOrder(query), limit: query.limit, hint: IndexName.dynamicsByObject };
   },
 } as const;
 
-function idBounds(before: RecordId | undefined, after: RecordId | undefined): { $lt?: string; $gt?: string } | undefined {
-  if (before === undefined && after === undefined) return undefined;
-  const bounds: { $lt?: string; $gt?: string } = {};
-  if (before !== undefined) bounds.$lt = before;
-  if (after !== undefined) bounds.$gt = after;
-  return bounds;
+const idOrder = (bounds: ListBounds): Sort => ({ _id: bounds.order === 'oldest' ? 1 : -1 });
+
+function idBounds(bounds: ListBounds): { $lt?: string; $gt?: string; $gte?: string } | undefined {
+  const range: { $lt?: string; $gt?: string; $gte?: string } = {};
+  if (bounds.before !== undefined) range.$lt = bounds.before;
+  if (bounds.after !== undefined) range.$gt = bounds.after;
+  if (bounds.atOrAfter !== undefined) range.$gte = bounds.atOrAfter;
+  return Object.keys(range).length > 0 ? range : undefined;
 }

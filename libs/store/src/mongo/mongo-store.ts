@@ -1,6 +1,7 @@
-import { MongoClient } from 'mongodb';
+import { MongoBulkWriteError, MongoClient } from 'mongodb';
 import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
-import type { Dynamic, Message, ReadSelector, UnreadCount } from '@notify/contracts';
+import { NO_COUNTS } from '@notify/contracts';
+import type { Dynamic, Message, MessageChange, ReadSelector, RecordId, StoredCounts } from '@notify/contracts';
 import type {
   CompanyDynamicsQuery,
   MessageQuery,
@@ -11,7 +12,7 @@ import { StoreUnavailableError } from '../store-errors.js';
 import { fromDynamicDocument, toDynamicDocument } from './dynamic-document.js';
 import type { DynamicDocument } from './dynamic-document.js';
 import { ensureMongoCollections } from './ensure-mongo-collections.js';
-import { fromMessageDocument, markReadSet, toMessageDocument } from './message-document.js';
+import { changeUpdates, fromMessageDocument, toMessageDocument } from './message-document.js';
 import type { MessageDocument } from './message-document.js';
 import type { MessagesRetention } from './messages-retention.js';
 import { mongoClientOptions } from './mongo-client-options.js';
@@ -77,8 +78,18 @@ export class MongoStore implements NotificationStore {
     }
   }
 
-  async insertMessages(messages: readonly Message[]): Promise<void> {
-    await this.insertIdempotent(this.messages, messages.map(toMessageDocument), 'insertMessages');
+  async insertMessages(messages: readonly Message[]): Promise<Message[]> {
+    const repeated = await this.insertIdempotent(this.messages, messages.map(toMessageDocument), 'insertMessages');
+    if (repeated.size === 0) return [...messages];
+    // A retried job: what is stored now (read, archived…) is the truth, and a deleted one is gone.
+    const stored = await this.attempt('insertMessages', () =>
+      this.messages.find({ _id: { $in: [...repeated] }, isDeleted: false }, { maxTimeMS: this.timeoutMs }).toArray(),
+    );
+    const current = new Map(stored.map((document) => [document._id, fromMessageDocument(document)]));
+    return messages.flatMap((message) => {
+      const now = repeated.has(message.id) ? current.get(message.id) : message;
+      return now ? [now] : [];
+    });
   }
 
   async insertDynamics(dynamics: readonly Dynamic[]): Promise<void> {
@@ -90,22 +101,41 @@ export class MongoStore implements NotificationStore {
     return documents.map(fromMessageDocument);
   }
 
-  async unreadCount(receiverID: string, companyID?: string): Promise<UnreadCount> {
-    const pipeline = mongoQueries.unreadCount(receiverID, companyID);
-    const groups = await this.attempt('unreadCount', () =>
-      this.messages.aggregate<{ _id: unknown; count: number }>(pipeline, { maxTimeMS: this.timeoutMs }).toArray(),
+  async counts(receiverID: string, companyID?: string): Promise<StoredCounts> {
+    const pipeline = mongoQueries.counts(receiverID, companyID);
+    const groups = await this.attempt('counts', () =>
+      this.messages.aggregate<{ _id: unknown; unread: number; unseen: number }>(pipeline, { maxTimeMS: this.timeoutMs }).toArray(),
     );
-    const byType: UnreadCount['byType'] = { '1': 0, '2': 0, '3': 0 };
-    for (const { _id: typeID, count } of groups) {
-      if (typeID === 1 || typeID === 2 || typeID === 3) byType[typeID] += count;
+    const counts = { ...NO_COUNTS, byType: { ...NO_COUNTS.byType } };
+    for (const { _id: typeID, unread, unseen } of groups) {
+      if (typeID !== 1 && typeID !== 2 && typeID !== 3) continue;
+      counts.byType[typeID] += unread;
+      counts.total += unread;
+      counts.unseen += unseen;
     }
-    return { total: byType[1] + byType[2] + byType[3], byType };
+    return counts;
   }
 
-  async markRead(receiverID: string, selector: ReadSelector, readAt: string): Promise<number> {
-    const filter = mongoQueries.markRead(receiverID, selector);
-    const result = await this.attempt('markRead', () => this.messages.updateMany(filter, { $set: markReadSet(readAt) }));
-    return result.modifiedCount;
+  /**
+   * Finds the messages the change would alter, then updates exactly those (each update repeats the
+   * condition, so a concurrent change is not applied twice). Without multi-document transactions
+   * two concurrent identical changes may both report an id; pages apply a change idempotently.
+   */
+  async changeMessages(receiverID: string, change: MessageChange, selector: ReadSelector, at: string): Promise<RecordId[]> {
+    const updates = changeUpdates(change, at);
+    const selected = mongoQueries.selected(receiverID, selector);
+    const decisive = updates.at(-1)?.unless ?? {};
+    const found = await this.attempt('changeMessages', () =>
+      this.messages.find({ ...selected, ...decisive }, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
+    );
+    const ids = found.map((document) => document._id);
+    if (ids.length === 0) return [];
+    for (const { unless, set } of updates) {
+      await this.attempt('changeMessages', () =>
+        this.messages.updateMany({ _id: { $in: ids }, receiverID, isDeleted: false, ...unless }, { $set: set }),
+      );
+    }
+    return ids;
   }
 
   async listCompanyDynamics(query: CompanyDynamicsQuery): Promise<Dynamic[]> {
@@ -132,18 +162,25 @@ export class MongoStore implements NotificationStore {
     await this.client.close();
   }
 
-  /** Unordered, so one already-stored id does not stop the others; duplicates are a retried job. */
+  /**
+   * Unordered, so one already-stored id does not stop the others; duplicates are a retried job.
+   * Resolves with the ids that were already stored.
+   */
   private async insertIdempotent<T extends MessageDocument | DynamicDocument>(
     collection: Collection<T>,
     documents: OptionalUnlessRequiredId<T>[],
     action: string,
-  ): Promise<void> {
-    if (documents.length === 0) return;
+  ): Promise<Set<string>> {
+    if (documents.length === 0) return new Set();
     try {
       await collection.insertMany(documents, { ordered: false });
+      return new Set();
     } catch (error) {
-      if (isDuplicateKeyOnly(error)) return;
-      throw mapMongoError(error, action);
+      if (!isDuplicateKeyOnly(error)) throw mapMongoError(error, action);
+      const writeErrors = error instanceof MongoBulkWriteError ? [error.writeErrors].flat() : [];
+      // A single-document insert reports its duplicate as a plain server error.
+      if (writeErrors.length === 0) return new Set(documents.map((document) => String(document._id)));
+      return new Set(writeErrors.map((writeError) => String(documents[writeError.index]?._id)));
     }
   }
 

@@ -1,7 +1,7 @@
 import type { Message, MessageTypeId } from '@notify/contracts';
 import { withoutNulls } from './without-nulls.js';
 
-/** A `messages` row as bound and selected (without `seq`); absent fields are NULL. */
+/** A `messages` row as bound and selected (without `seq` and the deletion columns); absent fields are NULL. */
 export interface MessageRow {
   id: string;
   companyID: string;
@@ -16,13 +16,19 @@ export interface MessageRow {
   date: string;
   isRead: 0 | 1;
   readAt: string | null;
+  isSeen: 0 | 1;
+  seenAt: string | null;
+  isArchived: 0 | 1;
+  archivedAt: string | null;
 }
 
 /** The columns of {@link MessageRow}, in the order of the contracts' `Message`. */
 export const MESSAGE_COLUMNS = [
   'id', 'companyID', 'receiverID', 'senderID', 'sender', 'portrait', 'typeID',
-  'title', 'content', 'url', 'date', 'isRead', 'readAt',
+  'title', 'content', 'url', 'date', 'isRead', 'readAt', 'isSeen', 'seenAt', 'isArchived', 'archivedAt',
 ] as const satisfies readonly (keyof MessageRow)[];
+
+const flag = (value: boolean): 0 | 1 => (value ? 1 : 0);
 
 /** The row that stores `message`. */
 export function messageToRow(message: Message): MessageRow {
@@ -38,13 +44,23 @@ export function messageToRow(message: Message): MessageRow {
     content: message.content,
     url: message.url ?? null,
     date: message.date,
-    isRead: message.isRead ? 1 : 0,
+    isRead: flag(message.isRead),
     readAt: message.readAt ?? null,
+    isSeen: flag(message.isSeen),
+    seenAt: message.seenAt ?? null,
+    isArchived: flag(message.isArchived),
+    archivedAt: message.archivedAt ?? null,
   };
 }
 
 /** The message a row stores. */
 export function rowToMessage(row: MessageRow): Message {
-  // typeID was a MessageTypeId when it was written; the table holds nothing else.
-  return { ...withoutNulls(row), typeID: row.typeID as MessageTypeId, isRead: row.isRead === 1 };
+  return {
+    ...withoutNulls(row),
+    // typeID was a MessageTypeId when it was written; the table holds nothing else.
+    typeID: row.typeID as MessageTypeId,
+    isRead: row.isRead === 1,
+    isSeen: row.isSeen === 1,
+    isArchived: row.isArchived === 1,
+  };
 }

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NO_UNREAD, newRecordId, type Message } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, NO_COUNTS, newRecordId, type Message } from '@notify/contracts';
 import { runStoreContract } from '../../test/store-contract.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { sqliteQueries, type SqlQuery } from './sqlite-queries.js';
@@ -21,7 +21,7 @@ runStoreContract('sqlite', ({ messagesCapDocs }) => SqliteStore.open({ path: fre
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
 function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', isRead: false, ...fields };
+  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', ...NEW_MESSAGE_STATE, ...fields };
 }
 
 describe('SqliteStore', () => {
@@ -48,52 +48,90 @@ describe('SqliteStore', () => {
     expect(rawConnection(path).pragma('journal_mode', { simple: true })).toBe('wal');
   });
 
-  it('answers every list, count and read-marking from an index, never a full table scan', async () => {
+  it('answers every list, count and change from an index, never a full table scan', async () => {
     const path = freshPath();
     await open(path);
     const db = rawConnection(path);
     const before = newRecordId();
+    const inbox = /messages_inbox(_by_state)?/;
     const expected: [SqlQuery, RegExp][] = [
-      ...[{}, { unread: true }, { unread: true, typeID: 2 as const }, { unread: false, companyID: 'c1' }, { before }, { unread: true, after: before }].map(
-        (filters): [SqlQuery, RegExp] => [sqliteQueries.listMessages({ receiverID: 'alice', limit: 20, ...filters }), /messages_receiver_read_type_id/],
-      ),
-      [sqliteQueries.unreadCount('alice'), /PRIMARY KEY/],
-      [sqliteQueries.unreadCount('alice', 'c1'), /PRIMARY KEY/],
-      [sqliteQueries.markRead('alice', { ids: [before] }, READ_AT), /sqlite_autoindex_messages_1/],
-      [sqliteQueries.markRead('alice', { typeID: 1 }, READ_AT), /messages_receiver_read_type_id/],
-      [sqliteQueries.markRead('alice', { all: true }, READ_AT), /messages_receiver_read_type_id/],
+      ...[
+        {},
+        { archived: false },
+        { archived: true, unread: true },
+        { unread: true, typeID: 2 as const },
+        { unread: false, companyID: 'c1' },
+        { before },
+        { unread: true, after: before, order: 'oldest' as const },
+        { archived: false, atOrAfter: before },
+      ].map((filters): [SqlQuery, RegExp] => [sqliteQueries.listMessages({ receiverID: 'alice', limit: 20, ...filters }), inbox]),
+      [sqliteQueries.storedMessages([before]), /sqlite_autoindex_messages_1/],
+      [sqliteQueries.counts('alice'), /PRIMARY KEY/],
+      [sqliteQueries.counts('alice', 'c1'), /PRIMARY KEY/],
+      [sqliteQueries.changeMessages('alice', 'read', { ids: [before] }, READ_AT), /sqlite_autoindex_messages_1/],
+      [sqliteQueries.changeMessages('alice', 'seen', { typeID: 1 }, READ_AT), inbox],
+      [sqliteQueries.changeMessages('alice', 'archive', { all: true }, READ_AT), inbox],
+      [sqliteQueries.changeMessages('alice', 'delete', { upTo: before }, READ_AT), inbox],
       [sqliteQueries.listCompanyDynamics({ companyID: 'c1', limit: 20 }), /dynamics_company_id/],
       [sqliteQueries.listCompanyDynamics({ companyID: 'c1', limit: 20, before }), /dynamics_company_id/],
+      [sqliteQueries.listCompanyDynamics({ companyID: 'c1', limit: 20, atOrAfter: before, order: 'oldest' }), /dynamics_company_id/],
       [sqliteQueries.listObjectLogs({ objectType: 'task', objectID: '1', limit: 20 }), /dynamics_object_id/],
       [sqliteQueries.listObjectLogs({ objectType: 'task', objectID: '1', companyID: 'c1', limit: 20, before }), /dynamics_object_id/],
     ];
 
     for (const [{ sql, params }, index] of expected) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((step) => step.detail).join('\n');
-      expect(plan, sql).toMatch(new RegExp(`SEARCH (messages|dynamics|unread_counts) USING (COVERING )?(INDEX )?(${index.source}) `));
-      expect(plan, sql).not.toMatch(/SCAN (messages|dynamics|unread_counts)\b/);
+      expect(plan, sql).toMatch(new RegExp(`SEARCH (messages|dynamics|inbox_counts) USING (COVERING )?(INDEX )?(${index.source}) `));
+      expect(plan, sql).not.toMatch(/SCAN (messages|dynamics|inbox_counts)\b/);
     }
   });
 
-  it('counts unread from a table the triggers keep exact, and fills it for a database made before it existed', async () => {
+  it('keeps the counts exact with triggers, through inserts, changes and the cap', async () => {
     const path = freshPath();
     const store = await open(path, { messagesCapRows: 4 });
     const [first, second, third] = [message({ typeID: 1 }), message({ typeID: 2 }), message({ typeID: 2 })];
     await store.insertMessages([first, second, third, second]);
-    await store.markRead('alice', { ids: [second.id] }, READ_AT);
+    await store.changeMessages('alice', 'read', { ids: [second.id] }, READ_AT);
+    await store.changeMessages('alice', 'archive', { ids: [third.id] }, READ_AT);
     await store.insertMessages([message({ typeID: 3 }), message({ typeID: 3 })]); // the cap drops `first` (unread)
-    const expected = { total: 3, byType: { '1': 0, '2': 1, '3': 2 } };
-    expect(await store.unreadCount('alice')).toEqual(expected);
-    await store.close();
+    expect(await store.counts('alice')).toEqual({ total: 2, byType: { '1': 0, '2': 0, '3': 2 }, unseen: 2 });
+    await store.changeMessages('alice', 'unarchive', { ids: [third.id] }, READ_AT);
+    await store.changeMessages('alice', 'delete', { typeID: 3 }, READ_AT);
+    expect(await store.counts('alice')).toEqual({ total: 1, byType: { '1': 0, '2': 1, '3': 0 }, unseen: 1 });
+  });
 
-    // An older database: no counts table, no triggers. Opening it fills the table from the messages.
+  it('brings a database of an earlier version up to date: state columns, seen from read, counts filled', async () => {
+    const path = freshPath();
+    mkdirSync(dirname(path));
     const db = rawConnection(path);
-    db.exec('DROP TRIGGER unread_counts_on_insert; DROP TRIGGER unread_counts_on_read; DROP TRIGGER unread_counts_on_delete; DROP TABLE unread_counts;');
-    db.close();
-    const reopened = await open(path, { messagesCapRows: 4 });
-    expect(await reopened.unreadCount('alice')).toEqual(expected);
-    await reopened.insertMessages([message({ typeID: 1 })]);
-    expect(await reopened.unreadCount('alice')).toMatchObject({ total: 4 });
+    // The schema of the version before message states, with two unread messages and a read one.
+    db.exec(`
+      CREATE TABLE messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, companyID TEXT NOT NULL, receiverID TEXT NOT NULL,
+        senderID TEXT, sender TEXT, portrait TEXT, typeID INTEGER NOT NULL, title TEXT NOT NULL, content TEXT NOT NULL, url TEXT,
+        date TEXT NOT NULL, isRead INTEGER NOT NULL, readAt TEXT) STRICT;
+      CREATE INDEX messages_receiver_read_type_id ON messages (receiverID, isRead, typeID, id);
+      CREATE TABLE unread_counts (receiverID TEXT NOT NULL, companyID TEXT NOT NULL, typeID INTEGER NOT NULL, n INTEGER NOT NULL,
+        PRIMARY KEY (receiverID, companyID, typeID)) STRICT, WITHOUT ROWID;
+      CREATE TRIGGER unread_counts_on_insert AFTER INSERT ON messages WHEN NEW.isRead = 0 BEGIN
+        INSERT INTO unread_counts VALUES (NEW.receiverID, NEW.companyID, NEW.typeID, 1) ON CONFLICT DO UPDATE SET n = n + 1; END;`);
+    const [unreadOne, unreadTwo, readOne] = [message(), message({ typeID: 2 }), message({ typeID: 2 })];
+    const insert = db.prepare('INSERT INTO messages (id, companyID, receiverID, typeID, title, content, date, isRead, readAt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    for (const m of [unreadOne, unreadTwo]) insert.run(m.id, m.companyID, m.receiverID, m.typeID, m.title, m.content, m.date, 0, null);
+    insert.run(readOne.id, readOne.companyID, readOne.receiverID, readOne.typeID, readOne.title, readOne.content, readOne.date, 1, READ_AT);
+
+    const store = await open(path);
+
+    expect(await store.listMessages({ receiverID: 'alice', limit: 10 })).toStrictEqual([
+      { ...readOne, isRead: true, readAt: READ_AT, isSeen: true, seenAt: READ_AT },
+      unreadTwo,
+      unreadOne,
+    ]);
+    expect(await store.counts('alice')).toEqual({ total: 2, byType: { '1': 1, '2': 1, '3': 0 }, unseen: 2 });
+    const leftOver = db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'unread_counts%' OR name = 'messages_receiver_read_type_id'").all();
+    expect(leftOver).toEqual([]);
+    await store.insertMessages([message({ typeID: 3 })]);
+    await store.changeMessages('alice', 'seen', { all: true }, READ_AT);
+    expect(await store.counts('alice')).toEqual({ total: 3, byType: { '1': 1, '2': 1, '3': 1 }, unseen: 0 });
   });
 
   it('stores text as sent, without escaping', async () => {
@@ -116,8 +154,8 @@ describe('SqliteStore', () => {
     for (const store of [api, worker]) {
       expect((await store.listMessages({ receiverID: 'alice', limit: 100 })).map((m) => m.id)).toEqual(newestFive);
     }
-    expect(await api.markRead('alice', { all: true }, READ_AT)).toBe(5);
-    expect(await worker.unreadCount('alice')).toEqual(NO_UNREAD);
+    expect(await api.changeMessages('alice', 'read', { all: true }, READ_AT)).toHaveLength(5);
+    expect(await worker.counts('alice')).toEqual(NO_COUNTS);
   });
 
   it('rejects writes with StoreUnavailableError while another process holds the lock too long, and recovers', async () => {
@@ -134,7 +172,7 @@ describe('SqliteStore', () => {
 
     other.exec('ROLLBACK');
     await store.insertMessages([message()]);
-    expect(await store.unreadCount('alice')).toMatchObject({ total: 1 });
+    expect(await store.counts('alice')).toMatchObject({ total: 1 });
   });
 
   // root writes through file modes, so this one only runs as an ordinary user (as in production).

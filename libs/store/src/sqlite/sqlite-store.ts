@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import type { Dynamic, Message, MessageTypeId, ReadSelector, UnreadCount } from '@notify/contracts';
+import { NO_COUNTS, type Dynamic, type Message, type MessageChange, type MessageTypeId, type ReadSelector, type RecordId, type StoredCounts } from '@notify/contracts';
 import type { CompanyDynamicsQuery, MessageQuery, NotificationStore, ObjectLogQuery } from '../notification-store.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { DYNAMIC_COLUMNS, dynamicToRow, rowToDynamic, type DynamicRow } from './dynamic-row.js';
 import { MESSAGE_COLUMNS, messageToRow, rowToMessage, type MessageRow } from './message-row.js';
 import { sqliteQueries, type SqlQuery, type SqlValue } from './sqlite-queries.js';
-import { sqliteSchema, sqliteUnreadCountsBackfill } from './sqlite-schema.js';
+import { applySqliteSchema } from './sqlite-schema.js';
 import { toStoreError } from './to-store-error.js';
 
 /** Options of {@link SqliteStore.open}. */
@@ -32,7 +32,7 @@ function insertSql(table: string, columns: readonly string[]): string {
  */
 export class SqliteStore implements NotificationStore {
   private readonly statements = new Map<string, Database.Statement<SqlValue[]>>();
-  private readonly insertMessageRows: (rows: readonly MessageRow[]) => void;
+  private readonly insertMessageRows: (rows: readonly MessageRow[]) => Message[];
   private readonly insertDynamicRows: (rows: readonly DynamicRow[]) => void;
 
   private constructor(
@@ -44,9 +44,17 @@ export class SqliteStore implements NotificationStore {
     // seq has no gaps (see sqliteSchema), so this keeps exactly the newest cap rows; it runs in
     // the writer's transaction, so it holds whichever process inserts.
     const dropOldest = db.prepare<[number]>('DELETE FROM messages WHERE seq <= (SELECT MAX(seq) FROM messages) - ?');
-    const messagesTx = db.transaction((rows: readonly MessageRow[]) => {
-      for (const row of rows) insertMessage.run(row);
+    const messagesTx = db.transaction((rows: readonly MessageRow[]): Message[] => {
+      const alreadyStored = rows.filter((row) => insertMessage.run(row).changes === 0).map((row) => row.id);
       dropOldest.run(messagesCapRows);
+      if (alreadyStored.length === 0) return rows.map(rowToMessage);
+      // A retried job: what is stored now (read, archived…) is the truth, and a deleted one is gone.
+      const stored = new Map(this.all<MessageRow>(sqliteQueries.storedMessages(alreadyStored)).map((row) => [row.id, row]));
+      const repeated = new Set(alreadyStored);
+      return rows.flatMap((row) => {
+        const current = repeated.has(row.id) ? stored.get(row.id) : row;
+        return current ? [rowToMessage(current)] : [];
+      });
     });
     const dynamicsTx = db.transaction((rows: readonly DynamicRow[]) => {
       for (const row of rows) insertDynamic.run(row);
@@ -71,13 +79,7 @@ export class SqliteStore implements NotificationStore {
       opened.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
       opened.pragma('journal_mode = WAL');
       opened.pragma('synchronous = NORMAL');
-      opened
-        .transaction(() => {
-          const hadCounts = opened.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'unread_counts'").get();
-          opened.exec(sqliteSchema);
-          if (!hadCounts) opened.exec(sqliteUnreadCountsBackfill);
-        })
-        .immediate();
+      applySqliteSchema(opened);
       return new SqliteStore(opened, messagesCapRows);
     } catch (error) {
       db?.close();
@@ -85,10 +87,8 @@ export class SqliteStore implements NotificationStore {
     }
   }
 
-  insertMessages(messages: readonly Message[]): Promise<void> {
-    return this.guard(() => {
-      if (messages.length > 0) this.insertMessageRows(messages.map(messageToRow));
-    });
+  insertMessages(messages: readonly Message[]): Promise<Message[]> {
+    return this.guard(() => (messages.length > 0 ? this.insertMessageRows(messages.map(messageToRow)) : []));
   }
 
   insertDynamics(dynamics: readonly Dynamic[]): Promise<void> {
@@ -101,19 +101,23 @@ export class SqliteStore implements NotificationStore {
     return this.guard(() => this.all<MessageRow>(sqliteQueries.listMessages(query)).map(rowToMessage));
   }
 
-  unreadCount(receiverID: string, companyID?: string): Promise<UnreadCount> {
+  counts(receiverID: string, companyID?: string): Promise<StoredCounts> {
     return this.guard(() => {
-      const rows = this.all<{ typeID: MessageTypeId; count: number }>(sqliteQueries.unreadCount(receiverID, companyID));
-      const byType = { '1': 0, '2': 0, '3': 0 };
-      for (const { typeID, count } of rows) byType[`${typeID}`] = count;
-      return { total: byType['1'] + byType['2'] + byType['3'], byType };
+      const rows = this.all<{ typeID: MessageTypeId; unread: number; unseen: number }>(sqliteQueries.counts(receiverID, companyID));
+      const counts = { ...NO_COUNTS, byType: { ...NO_COUNTS.byType } };
+      for (const { typeID, unread, unseen } of rows) {
+        counts.byType[`${typeID}`] = unread;
+        counts.total += unread;
+        counts.unseen += unseen;
+      }
+      return counts;
     });
   }
 
-  markRead(receiverID: string, selector: ReadSelector, readAt: string): Promise<number> {
+  changeMessages(receiverID: string, change: MessageChange, selector: ReadSelector, at: string): Promise<RecordId[]> {
     return this.guard(() => {
-      const { sql, params } = sqliteQueries.markRead(receiverID, selector, readAt);
-      return this.statement(sql).run(...params).changes;
+      const changed = this.all<{ id: RecordId }>(sqliteQueries.changeMessages(receiverID, change, selector, at));
+      return changed.map((row) => row.id).sort();
     });
   }
 

@@ -1,10 +1,10 @@
 import { Router } from 'express';
 import { IdentifierInput, PageQuery } from '@notify/contracts';
+import { readPage } from '@notify/inbox';
 import { readOnline } from '@notify/presence';
 import { parseInput } from '../../middleware/parse-input.js';
 import { withDeadline } from '../../errors/with-deadline.js';
 import type { ApiDeps } from '../../api-deps.js';
-import { toPage } from '../to-page.js';
 import type { OnlineUsersResponse } from './online-users.js';
 
 /** A company's activity feed and who of it is online. */
@@ -14,8 +14,8 @@ export function companiesRouter(deps: ApiDeps): Router {
 
   router.get('/:companyID/dynamics', async (req, res) => {
     const companyID = companyOf(req.params.companyID);
-    const query = parseInput(PageQuery, req.query, 'query');
-    res.json(await toPage(query.limit, (limit) => deps.store.listCompanyDynamics({ ...query, companyID, limit })));
+    const request = parseInput(PageQuery, req.query, 'query');
+    res.json(await readPage(request, (bounds) => deps.store.listCompanyDynamics({ ...bounds, companyID })));
   });
 
   router.get('/:companyID/online', async (req, res) => {

@@ -1,4 +1,4 @@
-import { newRecordId, type Message, type SendMessageBody, type SendMessageResponse } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordId, type Message, type SendMessageBody, type SendMessageResponse } from '@notify/contracts';
 import { withDeadline } from '../../errors/with-deadline.js';
 import type { SendContext, SendDeps } from '../send-context.js';
 
@@ -38,5 +38,5 @@ export class SendMessages {
 
 function toMessage(body: SendMessageBody, receiverID: string, id: string, acceptedAt: string): Message {
   const { receiverID: _one, receiverIDs: _many, date, ...fields } = body;
-  return { id, ...fields, receiverID, date: date ?? acceptedAt, isRead: false };
+  return { id, ...fields, receiverID, date: date ?? acceptedAt, ...NEW_MESSAGE_STATE };
 }

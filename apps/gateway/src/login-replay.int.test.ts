@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { openPage, useStack, waitUntil } from '@notify/testing';
+import { openPage, useInProcessStack, waitUntil } from '@notify/testing';
 
-// Acceptance 2: offline users get their unread messages when they log in; reading them on one tab
-// updates every tab and the HTTP API.
+// Offline users get their unread messages when they log in; reading them on one tab updates every
+// tab and the HTTP API.
 describe('offline delivery and unread replay', () => {
-  const fx = useStack({ env: { REPLAY_LIMIT: '3' } });
+  const stack = useInProcessStack({ env: { REPLAY_LIMIT: '3' } });
 
   const send = async (uid: number, title: string) => {
-    const response = await fx.api.sendMessage({ companyID: 7, receiverID: uid, typeID: 3, title, content: 'body' });
+    const response = await stack().client.sendMessage({ companyID: 7, receiverID: uid, typeID: 3, title, content: 'body' });
     expect(response.status).toBe(202);
     return response.body.ids[0] as string;
   };
   const storedCount = async (uid: number) => {
-    const response = await fx.api.request('GET', `/v1/users/${uid}/messages?limit=100`);
+    const response = await stack().client.request('GET', `/v1/users/${uid}/messages?limit=100`);
     return (response.body.items as unknown[]).length;
   };
   const page = async (uid: number, extra: Record<string, unknown> = {}) =>
-    openPage(fx.stack.gatewayUrls[0] as string, { login: { uid, companyID: 7, token: await fx.api.mintToken(uid, 7), ...extra } });
+    openPage(stack().gatewayUrls[0] as string, { login: { uid, companyID: 7, token: await stack().token(uid, 7), ...extra } });
 
   it('replays a message sent while offline, then read on one tab clears the badge on every tab', async () => {
     const id = await send(4, 'While you were away');
@@ -25,7 +25,7 @@ describe('offline delivery and unread replay', () => {
     const [tabA, tabB] = await Promise.all([page(4), page(4)]);
     for (const tab of [tabA, tabB]) {
       expect(await tab.waitFor('new_msg', (m) => m.id === id)).toMatchObject({ replayed: true, title: 'While you were away' });
-      expect(await tab.waitFor('unread_count')).toEqual({ total: 1, byType: { '1': 0, '2': 0, '3': 1 } });
+      expect(await tab.waitFor('unread_count')).toMatchObject({ total: 1, byType: { '1': 0, '2': 0, '3': 1 }, unseen: 1 });
     }
 
     expect(await tabA.emitWithAck('read', { ids: [id] })).toEqual({ updated: 1 });
@@ -33,8 +33,8 @@ describe('offline delivery and unread replay', () => {
       await tab.waitFor('unread_count', (count) => count.total === 0);
       expect(await tab.waitFor('msg_read')).toEqual({ ids: [id] });
     }
-    const unread = await fx.api.request('GET', '/v1/users/4/unread-count');
-    expect(unread.body).toEqual({ total: 0, byType: { '1': 0, '2': 0, '3': 0 } });
+    const unread = await stack().client.request('GET', '/v1/users/4/unread-count');
+    expect(unread.body).toEqual({ total: 0, byType: { '1': 0, '2': 0, '3': 0 }, unseen: 0, version: expect.any(Number) });
 
     // Reading again changes nothing and tells nobody.
     expect(await tabB.emitWithAck('read', { ids: [id] })).toEqual({ updated: 0 });
@@ -66,11 +66,11 @@ describe('offline delivery and unread replay', () => {
     const ids = [];
     for (const n of [1, 2, 3, 4, 5]) ids.push(await send(8, `p${n}`));
     await waitUntil(async () => (await storedCount(8)) === 5, { timeoutMs: 10_000, message: '5 stored' });
-    const first = await fx.api.request('GET', '/v1/users/8/messages?limit=2');
+    const first = await stack().client.request('GET', '/v1/users/8/messages?limit=2');
     expect(first.body.items.map((m: { id: string }) => m.id)).toEqual([ids[4], ids[3]]);
-    const second = await fx.api.request('GET', `/v1/users/8/messages?limit=2&before=${first.body.nextCursor}`);
+    const second = await stack().client.request('GET', `/v1/users/8/messages?limit=2&before=${first.body.nextCursor}`);
     expect(second.body.items.map((m: { id: string }) => m.id)).toEqual([ids[2], ids[1]]);
-    const last = await fx.api.request('GET', `/v1/users/8/messages?limit=2&before=${second.body.nextCursor}`);
+    const last = await stack().client.request('GET', `/v1/users/8/messages?limit=2&before=${second.body.nextCursor}`);
     expect(last.body).toEqual({ items: [expect.objectContaining({ id: ids[0] })], nextCursor: null });
   });
 });
