@@ -40,7 +40,7 @@ export interface BenchOptions {
   appEnv: Record<string, string>;
 }
 
-export const SCENARIOS = ['connections', 'replay', 'unicast', 'broadcast', 'direct', 'socket', 'queue'] as const;
+export const SCENARIOS = ['connections', 'replay', 'contention', 'unicast', 'broadcast', 'direct', 'socket', 'queue'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const DEFAULT_OPTIONS: BenchOptions = {

@@ -10,6 +10,7 @@ import { runConnections } from './scenarios/connections.js';
 import type { PhaseResult } from './scenarios/delivery-phase.js';
 import { runDeliveryScenarios, type Attempt } from './scenarios/delivery-scenarios.js';
 import { runReplay } from './scenarios/replay.js';
+import { runContention } from './scenarios/contention.js';
 
 const load = () => loadavg().map((value) => Math.round(value * 100) / 100);
 
@@ -27,7 +28,8 @@ function machine(loadBefore: number[]): MachineInfo {
 
 /**
  * Runs the selected scenarios in a fixed order — connections (on an idle gateway), replay (before
- * anything else is stored), unicast, broadcast, then the baselines — and collects the results.
+ * anything else is stored), write contention, unicast, broadcast, then the baselines — and collects
+ * the results.
  * Everything it starts (Redis, apps, agents, baseline servers) is stopped before it returns.
  * `profileDir`: where the apps' CPU profiles go with `--profile`.
  */
@@ -57,6 +59,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
     if (has('connections')) partial.connections = await attempt('connections', () => runConnections(ctx));
     if (has('replay')) partial.replay = await attempt('replay', () => runReplay(ctx));
+    if (has('contention')) partial.contention = await attempt('contention', () => runContention(ctx));
 
     phases.push(...((await attempt('workload', () => runDeliveryScenarios(ctx, attempt))) ?? []));
 

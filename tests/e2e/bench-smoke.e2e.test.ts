@@ -88,8 +88,11 @@ describe('npm run bench (smoke)', () => {
         expect(replay.catchUpMs.p50).toBeGreaterThan(0);
       }
       expect(output).toContain('catch up 1,000 missed');
+      expect(results.contention?.reads, output).toBeGreaterThan(0);
+      expect(results.contention?.readsFailed).toBe(0);
+      expect(results.contention?.gatewayLoopP99Ms).toBeGreaterThan(0);
       expect(results.ratios['unicast throughput: pipeline / direct push']).toBeGreaterThan(0);
-      expect(results.targets.map((t) => t.name)).toHaveLength(8);
+      expect(results.targets.map((t) => t.name)).toHaveLength(9);
       expect(results.warnings, output).toEqual([]);
     } finally {
       await rm(out, { recursive: true, force: true });

@@ -34,6 +34,8 @@ async function execute(command: AgentCommand): Promise<unknown> {
       return drive(command.spec, group(command.group));
     case 'replay':
       return probeReplay(command.url, command.users, command.logins, command.timeoutMs);
+    case 'churn':
+      return group(command.group).churn(command.everyMs, command.durationMs);
     case 'inbox':
       return probeInbox(command.url, command.users, command.rounds, command.timeoutMs);
   }

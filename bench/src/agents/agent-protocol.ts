@@ -78,6 +78,13 @@ export interface ReplayResult {
   firstError?: string;
 }
 
+/** What a group's `read` requests got (see `PageGroup.churn`). */
+export interface ChurnResult {
+  /** ms from `read` sent to its ack. */
+  acks: HistogramSnapshot;
+  failed: number;
+}
+
 /** A page whose own requests are timed; with `catchUpFrom`, it catches up from that message id. */
 export interface InboxProbeUser extends PageSpec {
   catchUpFrom?: string;
@@ -112,7 +119,8 @@ export type AgentCommand =
   | { cmd: 'stats'; group: string }
   | { cmd: 'drive'; group: string; spec: DriveSpec }
   | { cmd: 'replay'; url: string; users: PageSpec[]; logins: number; timeoutMs: number }
-  | { cmd: 'inbox'; url: string; users: InboxProbeUser[]; rounds: number; timeoutMs: number };
+  | { cmd: 'inbox'; url: string; users: InboxProbeUser[]; rounds: number; timeoutMs: number }
+  | { cmd: 'churn'; group: string; everyMs: number; durationMs: number };
 
 export type AgentRequest = AgentCommand & { seq: number };
 
@@ -127,4 +135,5 @@ export interface AgentResults {
   drive: DriveResult;
   replay: ReplayResult;
   inbox: InboxProbeResult;
+  churn: ChurnResult;
 }

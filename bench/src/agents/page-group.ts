@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { decodeTime } from 'ulid';
 import { LatencyHistogram } from '../latency-histogram.js';
-import type { ConnectResult, GroupStats, PageAuth, PageSpec } from './agent-protocol.js';
+import type { ChurnResult, ConnectResult, GroupStats, PageAuth, PageSpec } from './agent-protocol.js';
 
 /** Called for every delivery of a record (a `new_msg` or `update_dynamic`) to a page of the group. */
 export type DeliveryListener = (id: string, uid: string, first: boolean) => void;
@@ -85,6 +85,36 @@ export class PageGroup {
     this.firstAt = 0;
     this.lastAt = 0;
     this.otherEvents = {};
+  }
+
+  /**
+   * Every page marks all its messages read (`read {all: true}`, with an ack) every `everyMs`,
+   * staggered, for `durationMs`: writes from the gateway that meet the worker's at the store.
+   */
+  async churn(everyMs: number, durationMs: number): Promise<ChurnResult> {
+    const acks = new LatencyHistogram();
+    let failed = 0;
+    const endAt = Date.now() + durationMs;
+    const one = (socket: Socket) =>
+      new Promise<void>((resolve) => {
+        const sent = performance.now();
+        socket.timeout(10_000).emit('read', { all: true }, (error: Error | null, ack: unknown) => {
+          if (error || (typeof ack === 'object' && ack !== null && 'error' in ack)) failed += 1;
+          else acks.record(performance.now() - sent);
+          resolve();
+        });
+      });
+    await Promise.all(
+      this.sockets.map(async (socket, index) => {
+        await new Promise((resolve) => setTimeout(resolve, (index * everyMs) / Math.max(1, this.sockets.length)));
+        while (Date.now() < endAt) {
+          const next = Date.now() + everyMs;
+          await one(socket);
+          await new Promise((resolve) => setTimeout(resolve, Math.max(0, next - Date.now())));
+        }
+      }),
+    );
+    return { acks: acks.snapshot(), failed };
   }
 
   stats(): GroupStats {

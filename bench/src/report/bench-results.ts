@@ -4,6 +4,7 @@ import type { QueueCeilingResult } from '../baselines/queue-ceiling.js';
 import type { ConnectionsResult } from '../scenarios/connections.js';
 import type { PhaseResult, SystemName } from '../scenarios/delivery-phase.js';
 import type { ReplayMeasurement } from '../scenarios/replay.js';
+import type { ContentionMeasurement } from '../scenarios/contention.js';
 
 /** The machine the run was on, and how busy it was (load averages: 1, 5, 15 min). */
 export interface MachineInfo {
@@ -52,6 +53,7 @@ export interface BenchResults {
   phases: PhaseResult[];
   connections?: ConnectionsResult;
   replay?: ReplayMeasurement[];
+  contention?: ContentionMeasurement;
   queueCeiling?: QueueCeilingResult;
   /** Pipeline ÷ baseline. */
   ratios: Record<string, number>;
@@ -139,5 +141,6 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   add(`replay of ${results.options.replayUnread} unread, p50 ${atLargest}`, '≤ 10 ms', largest?.latencyMs.p50, ' ms', (v) => v <= 10);
   add(`list request, p50 ${atLargest}`, '≤ 5 ms', largest?.listMs.p50, ' ms', (v) => v <= 5);
   add(`catch-up after 1,000 missed, p50 ${atLargest}`, '≤ 50 ms', largest?.catchUpMs.p50, ' ms', (v) => v <= 50);
+  add('gateway event-loop delay p99 under write contention', '≤ 20 ms', results.contention?.gatewayLoopP99Ms, ' ms', (v) => v <= 20);
   return checks;
 }

@@ -122,6 +122,15 @@ export function formatResults(results: BenchResults): string {
       '',
     );
   }
+  if (results.contention) {
+    const c = results.contention;
+    out.push(
+      `write contention: ${n(c.pages)} pages marking read every 200 ms for ${c.durationS} s while ${n(c.messages)} messages were stored; ` +
+        `${n(c.reads)} reads acked (${c.readsFailed} failed), ack p50 / p99 ${c.readAckMs.p50} / ${c.readAckMs.p99} ms; ` +
+        `gateway event-loop delay p99 ${c.gatewayLoopP99Ms} ms, max ${c.gatewayLoopMaxMs} ms`,
+      '',
+    );
+  }
   if (Object.keys(results.ratios).length > 0) {
     out.push(table(['ratio', 'value'], Object.entries(results.ratios).map(([name, value]) => [name, value.toFixed(2)])), '');
   }

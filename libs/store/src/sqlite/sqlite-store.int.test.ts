@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { NEW_MESSAGE_STATE, NO_COUNTS, newRecordId, type Message } from '@notify/contracts';
+import { waitUntil } from '@notify/testing';
 import { runStoreContract } from '../../test/store-contract.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { sqliteQueries, type SqlQuery } from './sqlite-queries.js';
@@ -172,6 +173,23 @@ describe('SqliteStore', () => {
 
     other.exec('ROLLBACK');
     await store.insertMessages([message()]);
+    expect(await store.counts('alice')).toMatchObject({ total: 1 });
+  });
+
+  it('waits for another process\'s write lock without holding up the event loop, then writes', async () => {
+    const path = freshPath();
+    const store = await open(path, { busyTimeoutMs: 5000 });
+    const other = rawConnection(path);
+    other.exec('BEGIN IMMEDIATE');
+    let turns = 0;
+    const ticker = setInterval(() => (turns += 1), 1);
+
+    const write = store.changeMessages('alice', 'read', { all: true }, READ_AT).then(() => store.insertMessages([message()]));
+    // Other work goes on while the write waits: with the whole wait inside SQLite, not one tick could run.
+    await waitUntil(() => turns >= 20, { timeoutMs: 5000, message: 'the event loop turned 20 times while the write waited' });
+    other.exec('COMMIT');
+    await write;
+    clearInterval(ticker);
     expect(await store.counts('alice')).toMatchObject({ total: 1 });
   });
 

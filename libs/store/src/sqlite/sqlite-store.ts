@@ -16,11 +16,26 @@ export interface SqliteStoreOptions {
   path: string;
   /** How many messages are kept (at least 1); beyond it the oldest inserted are deleted. */
   messagesCapRows: number;
-  /** How long a write waits for another process's lock before failing. Default 5000 ms. */
+  /**
+   * How long a write waits for another process's lock before failing. Default 5000 ms. It waits
+   * without holding up the event loop: each attempt blocks at most {@link BUSY_SLICE_MS}.
+   */
   busyTimeoutMs?: number;
 }
 
 const DEFAULT_BUSY_TIMEOUT_MS = 5000;
+/**
+ * SQLite's own `busy_timeout`: how long one attempt may wait, synchronously, for another
+ * process's lock. better-sqlite3 is synchronous, so a longer wait freezes every socket of a
+ * gateway that marks a message read while the worker holds a write transaction.
+ */
+const BUSY_SLICE_MS = 5;
+/** The longest pause between two attempts at a busy write, in ms. */
+const BUSY_BACKOFF_MAX_MS = 20;
+
+const isBusy = (error: unknown) =>
+  error instanceof StoreUnavailableError && /^SQLITE_BUSY/.test(String((error.cause as { code?: unknown } | undefined)?.code));
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function insertSql(table: string, columns: readonly string[]): string {
   return `INSERT OR IGNORE INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
@@ -38,6 +53,7 @@ export class SqliteStore implements NotificationStore {
   private constructor(
     private readonly db: Database.Database,
     messagesCapRows: number,
+    private readonly busyTimeoutMs: number,
   ) {
     const insertMessage = db.prepare<MessageRow>(insertSql('messages', MESSAGE_COLUMNS));
     const insertDynamic = db.prepare<DynamicRow>(insertSql('dynamics', DYNAMIC_COLUMNS));
@@ -76,11 +92,11 @@ export class SqliteStore implements NotificationStore {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const opened = new Database(path);
       db = opened;
-      opened.pragma(`busy_timeout = ${Math.max(0, Math.trunc(busyTimeoutMs))}`);
+      opened.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, Math.max(0, Math.trunc(busyTimeoutMs)))}`);
       opened.pragma('journal_mode = WAL');
       opened.pragma('synchronous = NORMAL');
       applySqliteSchema(opened);
-      return new SqliteStore(opened, messagesCapRows);
+      return new SqliteStore(opened, messagesCapRows, busyTimeoutMs);
     } catch (error) {
       db?.close();
       throw toStoreError(error);
@@ -88,11 +104,11 @@ export class SqliteStore implements NotificationStore {
   }
 
   insertMessages(messages: readonly Message[]): Promise<Message[]> {
-    return this.guard(() => (messages.length > 0 ? this.insertMessageRows(messages.map(messageToRow)) : []));
+    return this.write(() => (messages.length > 0 ? this.insertMessageRows(messages.map(messageToRow)) : []));
   }
 
   insertDynamics(dynamics: readonly Dynamic[]): Promise<void> {
-    return this.guard(() => {
+    return this.write(() => {
       if (dynamics.length > 0) this.insertDynamicRows(dynamics.map(dynamicToRow));
     });
   }
@@ -115,7 +131,7 @@ export class SqliteStore implements NotificationStore {
   }
 
   changeMessages(receiverID: string, change: MessageChange, selector: ReadSelector, at: string): Promise<RecordId[]> {
-    return this.guard(() => {
+    return this.write(() => {
       const changed = this.all<{ id: RecordId }>(sqliteQueries.changeMessages(receiverID, change, selector, at));
       return changed.map((row) => row.id).sort();
     });
@@ -140,6 +156,23 @@ export class SqliteStore implements NotificationStore {
       this.db.close();
     } catch (error) {
       throw toStoreError(error);
+    }
+  }
+
+  /**
+   * Runs a write, trying again while another process holds the write lock, with short pauses that
+   * let the event loop run, until `busyTimeoutMs` has passed. Writes are idempotent on the record
+   * id (and a change only alters what is not yet in its state), so trying again is safe.
+   */
+  private async write<T>(work: () => T): Promise<T> {
+    const deadline = performance.now() + this.busyTimeoutMs;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.guard(work);
+      } catch (error) {
+        if (!isBusy(error) || performance.now() >= deadline) throw error;
+        await pause(Math.min(BUSY_BACKOFF_MAX_MS, attempt) * (0.5 + Math.random() / 2));
+      }
     }
   }
 
