@@ -7,3 +7,4 @@ export * from './start-app.js';
 export * from './dev-secrets.js';
 export * from './embedded-redis.js';
 export * from './embedded-stack.js';
+export * from './redis-cluster.js';

@@ -16,6 +16,8 @@ export interface RedisServerOptions {
   bin?: string;
   /** How long to wait for "Ready to accept connections" (ms). Default 10 s. */
   startTimeoutMs?: number;
+  /** More `--name value` arguments, after the ones above (e.g. `--cluster-enabled yes`). */
+  extraArgs?: readonly string[];
 }
 
 /** A redis-server child process on 127.0.0.1. */
@@ -79,6 +81,7 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     '--protected-mode', 'yes',
     // BullMQ refuses to run on an evicting Redis: jobs must never be dropped to free memory.
     '--maxmemory-policy', 'noeviction',
+    ...(options.extraArgs ?? []),
   ];
   const timeoutMs = options.startTimeoutMs ?? 10_000;
   let child = await launch(bin, args, timeoutMs);
