@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, flag, LOG_LEVELS, port, positiveInt, redisUrl } from './env-fields.js';
+import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisUrl } from './env-fields.js';
 
 /** Variables every process reads. */
 const commonShape = {
@@ -54,6 +54,13 @@ export const ApiConfigSchema = z
     UNAVAILABLE_AFTER_MS: positiveInt(1500, 60_000),
     /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */
     API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+    /**
+     * `/push` answers every request 200 with its plain-text verdict (`ok`, `offline` or `fail`), for
+     * older backends whose HTTP client throws on any other status. Default off: `fail` comes with its status.
+     */
+    PUSH_ALWAYS_200: flag(false),
+    /** The `companyID` a `/push` message gets when it names none (older backends sent only `receiverID`). */
+    PUSH_DEFAULT_COMPANY_ID: identifier.default('none'),
   })
   .superRefine(requireMongoUrl);
 

@@ -27,6 +27,9 @@ export const redisUrl = z
   .string({ error: 'is required (e.g. redis://127.0.0.1:6379)' })
   .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL');
 
+/** A record identifier as the contracts define it (`IDENTIFIER_PATTERN`). */
+export const identifier = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . : @ -');
+
 export const commaList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
