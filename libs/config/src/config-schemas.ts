@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisUrl } from './env-fields.js';
+import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisUrl, timeZone } from './env-fields.js';
 
 /** Variables every process reads. */
 const commonShape = {
@@ -92,8 +92,26 @@ export const GatewayConfigSchema = z
      * goes out at once, the latest count at the end of the interval. 0 sends every change.
      */
     PRESENCE_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-    /** Origins allowed to open sockets (CORS), comma-separated; `*` for any. */
+    /**
+     * Origins allowed to open sockets (CORS), comma-separated; `*` for any. Listed origins are
+     * answered with themselves and `Access-Control-Allow-Credentials: true` (socket.io 1.x/2.x
+     * clients send credentialed requests); `*` never goes with credentials.
+     */
     CORS_ORIGINS: commaList.default(['*']),
+    /** Accept socket.io 1.x/2.x clients (Engine.IO protocol 3), as older pages load them. */
+    ALLOW_EIO3: flag(false),
+    /**
+     * Which sockets are older pages, which get escaped text and older dates in their own rooms:
+     * `eio3` those on socket.io 1.x/2.x clients; `login` also every socket that logs in with `login`.
+     */
+    LEGACY_PAGES: z.enum(['eio3', 'login'], { error: 'must be eio3 or login' }).default('eio3'),
+    /**
+     * What older pages get at login: `off` no replay (they render their list from their own backend
+     * and do not de-duplicate), `unread` the unread replay as notify's pages get it.
+     */
+    LEGACY_LOGIN_REPLAY: z.enum(['off', 'unread'], { error: 'must be off or unread' }).default('off'),
+    /** Time zone of the dates older pages get (`YYYY-MM-DD HH:mm:ss`); default the machine's. */
+    TZ: timeZone,
     /** Largest socket message a client may send, in bytes. */
     SOCKET_MAX_BYTES: positiveInt(100_000),
     /**
