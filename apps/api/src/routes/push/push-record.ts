@@ -36,14 +36,14 @@ export class PushRecord {
     const message = this.toMessageBody(record);
     const { REDIS_PREFIX, UNAVAILABLE_AFTER_MS } = this.deps.config;
     // Asked before enqueueing: when Redis fails here, nothing was sent to it but this read.
-    const online = isUserOnline(this.deps.redis, REDIS_PREFIX, message.companyID, message.receiverID as string);
+    const online = isUserOnline(this.deps.redis, REDIS_PREFIX, message.companyID, message.receiverID);
     const isOnline = await withDeadline(online, UNAVAILABLE_AFTER_MS, 'Redis');
     await this.deps.sendMessages.execute(message, keyed);
     return isOnline ? 'ok' : 'offline';
   }
 
   /** The `/v1/messages` body of an older backend's message: its company, and the sender by its newer names. */
-  private toMessageBody(fields: Omit<PushMessage, 'key' | 'token' | 'idempotencyKey'>): SendMessageBody & { companyID: string } {
+  private toMessageBody(fields: Omit<PushMessage, 'key' | 'token' | 'idempotencyKey'>): SendMessageBody & { companyID: string; receiverID: string } {
     const { action: _action, operatorID, operator, companyID, ...message } = fields;
     const senderID = message.senderID ?? operatorID;
     const sender = message.sender ?? operator;
