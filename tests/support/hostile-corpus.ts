@@ -660,6 +660,9 @@ function pushDefect(random: Random, field: string): string {
       return pick(random, ['', 'o'.repeat(201)]);
     case 'content':
       return 'c'.repeat(10_001 + int(random, 0, 5000));
+    case 'companyID':
+      // An empty field counts as absent, and a message without companyID is valid (PUSH_DEFAULT_COMPANY_ID).
+      return pick(random, INVALID_IDENTIFIER_STRINGS.filter((value) => value !== ''));
     default:
       return pick(random, INVALID_IDENTIFIER_STRINGS);
   }

@@ -22,7 +22,7 @@ import { pushRouter } from './routes/push/push-router.js';
 
 /**
  * The api's Express app: request id, logging and metrics; probes and docs; Bull Board behind basic
- * auth; `/push` and `/v1` behind API keys and the rate limit; then one error middleware.
+ * auth; `/push` (also at `/`) and `/v1` behind API keys and the rate limit; then one error middleware.
  */
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
@@ -49,7 +49,8 @@ export function createApp(deps: ApiDeps): Express {
   // One counter per API key for /push and /v1 alike; API_RATE_LIMIT=0 turns it off.
   const perSecond = config.API_RATE_LIMIT;
   const limit = rateLimit(perSecond > 0 ? new RateLimiter(deps.redis, { prefix: config.REDIS_PREFIX, perSecond }) : undefined, logger);
-  app.use('/push', pushRouter(deps, apiMetrics, limit));
+  // `/push` and `/`, the older push port's paths.
+  app.use(pushRouter(deps, apiMetrics, limit));
 
   const v1 = express.Router();
   // The key is checked before the body is read, so an unauthenticated client cannot make the api parse a large body.

@@ -3,8 +3,14 @@ import { countedEmit } from './counted-emit.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
 import { OnlineCountCoalescer } from './online-count-coalescer.js';
+import { OlderPageEmitter } from './older-pages/older-page-emitter.js';
 
-/** Turns bus events into socket events for this gateway's own sockets in the right room. */
+const { withOlderPages } = OlderPageEmitter;
+
+/**
+ * Turns bus events into socket events for this gateway's own sockets in the right room. Older pages
+ * sit in `legacy:` rooms: records reach them converted, counts and read marks as they are.
+ */
 export class BusBridge {
   private readonly onlineCounts: OnlineCountCoalescer;
 
@@ -13,9 +19,11 @@ export class BusBridge {
     private readonly metrics: GatewayMetrics,
     /** `PRESENCE_COALESCE_MS`: a company's online-count broadcasts are merged within this. */
     onlineCountIntervalMs: number,
+    /** Converts records for pages written for the older server, in their own rooms. */
+    private readonly olderPages: OlderPageEmitter,
   ) {
     this.onlineCounts = new OnlineCountCoalescer(onlineCountIntervalMs, (companyID, count) =>
-      countedEmit(this.metrics, this.io.to(companyRoom(companyID)), ServerEvent.updateOnlineCount, count),
+      countedEmit(this.metrics, this.io.to(withOlderPages(companyRoom(companyID))), ServerEvent.updateOnlineCount, count),
     );
   }
 
@@ -24,19 +32,20 @@ export class BusBridge {
     switch (envelope.type) {
       case BusType.messageStored: {
         const { message, unread } = envelope.payload;
-        const room = io.to(userRoom(message.receiverID));
-        countedEmit(metrics, room, ServerEvent.newMessage, message);
-        countedEmit(metrics, room, ServerEvent.unreadCount, unread);
+        countedEmit(metrics, io.to(userRoom(message.receiverID)), ServerEvent.newMessage, message);
+        this.olderPages.newMessage(message);
+        countedEmit(metrics, io.to(withOlderPages(userRoom(message.receiverID))), ServerEvent.unreadCount, unread);
         break;
       }
       case BusType.dynamicStored: {
         const { dynamic } = envelope.payload;
         countedEmit(metrics, io.to(companyRoom(dynamic.companyID)), ServerEvent.updateDynamic, dynamic);
+        this.olderPages.dynamic(dynamic);
         break;
       }
       case BusType.messagesChanged: {
         const { uid, change, ids, unread } = envelope.payload;
-        const room = io.to(userRoom(uid));
+        const room = io.to(withOlderPages(userRoom(uid)));
         countedEmit(metrics, room, ChangeEvent[change], { ids });
         countedEmit(metrics, room, ServerEvent.unreadCount, unread);
         break;

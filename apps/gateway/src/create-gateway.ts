@@ -11,6 +11,7 @@ import { handleLogin } from './login-handler.js';
 import { handleMessageChanges } from './message-change-handlers.js';
 import { handleInboxRequests } from './inbox-request-handlers.js';
 import { startSession } from './open-session.js';
+import { asciiOnlyPacketsForEio3 } from './older-pages/ascii-only-packets.js';
 
 export interface Gateway {
   http: HttpServer;
@@ -38,10 +39,14 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
   const origins = deps.config.CORS_ORIGINS;
   const io: GatewayServer = new Server(http, {
     maxHttpBufferSize: deps.config.SOCKET_MAX_BYTES,
-    cors: { origin: origins.includes('*') ? '*' : [...origins] },
+    // Listed origins get themselves back with credentials, which socket.io 1.x/2.x clients send; `*` never does.
+    cors: origins.includes('*') ? { origin: '*' } : { origin: [...origins], credentials: true },
+    // socket.io 1.x/2.x pages (Engine.IO protocol 3); see docs/migrating-from-phpsocket-io.md.
+    allowEIO3: deps.config.ALLOW_EIO3,
     // The demo page loads socket.io's own browser client from /socket.io/socket.io.min.js: always the server's version.
     serveClient: true,
   });
+  if (deps.config.ALLOW_EIO3) asciiOnlyPacketsForEio3(io);
   const metrics = new GatewayMetrics(probes.registry, io);
   const handlerDeps: HandlerDeps = { ...deps, metrics };
   io.use(handshakeAuth(deps.config.JWT_SECRET, deps.logger));

@@ -12,6 +12,8 @@ export interface SocketData {
   replay?: boolean;
   /** A `login` is being checked; a second one is refused meanwhile. */
   loggingIn?: boolean;
+  /** A page written for the older server (`LEGACY_PAGES`): its own rooms, escaped text, older dates. */
+  olderPage?: boolean;
 }
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

@@ -5,6 +5,7 @@ import type { GatewaySocket } from './gateway-types.js';
 import { errorAck } from './error-ack.js';
 import { guardedHandler } from './guarded-handler.js';
 import { startSession } from './open-session.js';
+import { isOlderPage } from './older-pages/is-older-page.js';
 
 /**
  * The older pages' `login` event: `{uid, companyID, token}` (token optional only with
@@ -45,6 +46,7 @@ export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
       }
       clearTimeout(deadline);
       if (since) socket.data.since = since;
+      socket.data.olderPage = isOlderPage(deps, socket);
       await startSession(deps, socket, identity);
       reply(identity);
     }),

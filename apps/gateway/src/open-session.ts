@@ -1,13 +1,15 @@
-import { companyRoom, ServerEvent, userRoom } from '@notify/contracts';
+import { companyRoom, olderPageRoom, ServerEvent, userRoom } from '@notify/contracts';
 import type { BrowserIdentity } from '@notify/auth';
 import { countedEmit } from './counted-emit.js';
 import type { HandlerDeps } from './gateway-deps.js';
 import type { GatewaySocket } from './gateway-types.js';
 import { replayUnread } from './replay-unread.js';
+import { replayToOlderPage } from './older-pages/replay-to-older-page.js';
 
 /**
  * A page has proven who it is: join its own two rooms, count it online, replay its newest unread
  * messages (oldest first, `replayed: true`), then send `unread_count` and `update_online_count`.
+ * An older page joins the `legacy:` twins of its rooms and gets the replay `LEGACY_LOGIN_REPLAY` says.
  * Rooms are joined before the replay is read, so a message stored meanwhile arrives live or in the
  * replay, possibly both (pages de-duplicate by id).
  */
@@ -15,7 +17,8 @@ export async function openSession(deps: HandlerDeps, socket: GatewaySocket, iden
   const { uid, companyID } = identity;
   socket.data.identity = identity;
   if (socket.disconnected) return;
-  socket.join([userRoom(uid), companyRoom(companyID)]);
+  const rooms = [userRoom(uid), companyRoom(companyID)];
+  socket.join(socket.data.olderPage ? rooms.map(olderPageRoom) : rooms);
 
   // Registered before the join is sent, so a page that leaves mid-login never stays counted.
   const online = deps.presence.join(companyID, uid);
@@ -32,7 +35,9 @@ export async function openSession(deps: HandlerDeps, socket: GatewaySocket, iden
     (error: unknown) => deps.logger.warn({ err: error, uid, companyID }, 'presence: join failed'),
   );
 
-  await replayUnread(deps, socket, uid, { after: socket.data.since, messages: socket.data.replay !== false });
+  await (socket.data.olderPage
+    ? replayToOlderPage(deps, socket, uid)
+    : replayUnread(deps, socket, uid, { after: socket.data.since, messages: socket.data.replay !== false }));
   // The login is acknowledged only once the page has everything, its online count included.
   await countSent;
 }

@@ -12,6 +12,7 @@ import { ServerEvent } from '@notify/contracts';
 import { createGateway, type Gateway } from './create-gateway.js';
 import { BusBridge } from './bus-bridge.js';
 import { countedEmit } from './counted-emit.js';
+import { OlderPageEmitter } from './older-pages/older-page-emitter.js';
 import { replayAfterBusGap } from './replay-unread.js';
 
 /** A gateway serving on its port, wired to Redis, the store and the bus. */
@@ -59,7 +60,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   const { http, io, metrics } = gateway;
 
-  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS);
+  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ));
   const subscriber = new BusSubscriber(subscriberConnection, { prefix });
   subscriber.on('envelope', (envelope) => {
     try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commaList, flag, LOG_LEVELS, port, positiveInt, redisUrl } from './env-fields.js';
+import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisUrl, timeZone } from './env-fields.js';
 
 /** Variables every process reads. */
 const commonShape = {
@@ -54,6 +54,13 @@ export const ApiConfigSchema = z
     UNAVAILABLE_AFTER_MS: positiveInt(1500, 60_000),
     /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */
     API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(2000),
+    /**
+     * `/push` answers every request 200 with its plain-text verdict (`ok`, `offline` or `fail`), for
+     * older backends whose HTTP client throws on any other status. Default off: `fail` comes with its status.
+     */
+    PUSH_ALWAYS_200: flag(false),
+    /** The `companyID` a `/push` message gets when it names none (older backends sent only `receiverID`). */
+    PUSH_DEFAULT_COMPANY_ID: identifier.default('none'),
   })
   .superRefine(requireMongoUrl);
 
@@ -90,8 +97,26 @@ export const GatewayConfigSchema = z
      * goes out at once, the latest count at the end of the interval. 0 sends every change.
      */
     PRESENCE_COALESCE_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
-    /** Origins allowed to open sockets (CORS), comma-separated; `*` for any. */
+    /**
+     * Origins allowed to open sockets (CORS), comma-separated; `*` for any. Listed origins are
+     * answered with themselves and `Access-Control-Allow-Credentials: true` (socket.io 1.x/2.x
+     * clients send credentialed requests); `*` never goes with credentials.
+     */
     CORS_ORIGINS: commaList.default(['*']),
+    /** Accept socket.io 1.x/2.x clients (Engine.IO protocol 3), as older pages load them. */
+    ALLOW_EIO3: flag(false),
+    /**
+     * Which sockets are older pages, which get escaped text and older dates in their own rooms:
+     * `eio3` those on socket.io 1.x/2.x clients; `login` also every socket that logs in with `login`.
+     */
+    LEGACY_PAGES: z.enum(['eio3', 'login'], { error: 'must be eio3 or login' }).default('eio3'),
+    /**
+     * What older pages get at login: `off` no replay (they render their list from their own backend
+     * and do not de-duplicate), `unread` the unread replay as notify's pages get it.
+     */
+    LEGACY_LOGIN_REPLAY: z.enum(['off', 'unread'], { error: 'must be off or unread' }).default('off'),
+    /** Time zone of the dates older pages get (`YYYY-MM-DD HH:mm:ss`); default the machine's. */
+    TZ: timeZone,
     /** Largest socket message a client may send, in bytes. */
     SOCKET_MAX_BYTES: positiveInt(100_000),
     /**

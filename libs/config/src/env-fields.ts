@@ -27,8 +27,32 @@ export const redisUrl = z
   .string({ error: 'is required (e.g. redis://127.0.0.1:6379)' })
   .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL');
 
+/** A record identifier as the contracts define it (`IDENTIFIER_PATTERN`). */
+export const identifier = z.string().regex(/^[A-Za-z0-9_.:@-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . : @ -');
+
 export const commaList = z
   .string()
   .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** The process's own time zone, as Node resolves it (`TZ`, else the machine's). */
+const localTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * An IANA time zone (`Asia/Shanghai`, `UTC`) that Node's Intl knows. Unset, or glibc's `:/etc/localtime`
+ * form (a file, set to spare the C library its checks), means the zone Node resolved for the process.
+ */
+export const timeZone = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const name = value?.replace(/^:/, '');
+    if (name === undefined || name.startsWith('/')) return localTimeZone();
+    try {
+      return new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `must be an IANA time zone such as Asia/Shanghai or UTC, got "${value}"` });
+      return z.NEVER;
+    }
+  });

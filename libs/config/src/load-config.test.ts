@@ -154,4 +154,25 @@ describe('loading configuration', () => {
     const config = loadWorkerConfig({ ...minimal.worker, PATH: '/usr/bin', HOME: '/root' });
     expect(config).not.toHaveProperty('PATH');
   });
+
+  describe('moving over from phpsocket.io', () => {
+    it('leaves the older clients and their payloads off, and /push answering with its statuses, by default', () => {
+      expect(loadGatewayConfig(minimal.gateway)).toMatchObject({ ALLOW_EIO3: false, LEGACY_PAGES: 'eio3', LEGACY_LOGIN_REPLAY: 'off' });
+      expect(loadApiConfig(minimal.api)).toMatchObject({ PUSH_ALWAYS_200: false, PUSH_DEFAULT_COMPANY_ID: 'none' });
+    });
+
+    it('names a bad LEGACY_PAGES, LEGACY_LOGIN_REPLAY or PUSH_DEFAULT_COMPANY_ID', () => {
+      expect(configError(() => loadGatewayConfig({ ...minimal.gateway, LEGACY_PAGES: 'all' })).message).toBe('LEGACY_PAGES: must be eio3 or login');
+      expect(configError(() => loadGatewayConfig({ ...minimal.gateway, LEGACY_LOGIN_REPLAY: 'yes' })).message).toBe('LEGACY_LOGIN_REPLAY: must be off or unread');
+      expect(configError(() => loadApiConfig({ ...minimal.api, PUSH_DEFAULT_COMPANY_ID: 'no company' })).variable).toBe('PUSH_DEFAULT_COMPANY_ID');
+    });
+
+    it('takes TZ as an IANA zone, the machine zone for glibc\'s :/etc/localtime, and names a zone it does not know', () => {
+      expect(loadGatewayConfig({ ...minimal.gateway, TZ: 'Asia/Shanghai' }).TZ).toBe('Asia/Shanghai');
+      expect(loadGatewayConfig({ ...minimal.gateway, TZ: ':/etc/localtime' }).TZ).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+      expect(loadGatewayConfig(minimal.gateway).TZ).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+      const error = configError(() => loadGatewayConfig({ ...minimal.gateway, TZ: 'Mars/Olympus' }));
+      expect(error.message).toBe('TZ: must be an IANA time zone such as Asia/Shanghai or UTC, got "Mars/Olympus"');
+    });
+  });
 });

@@ -15,3 +15,4 @@ export * from './names.js';
 export * from './jobs.js';
 export * from './bus-envelope.js';
 export * from './socket-events.js';
+export * from './older-page-events.js';

@@ -56,3 +56,9 @@ export const companyRoom = (companyID: string) => `company:${companyID}` as cons
 
 /** The full Redis channel name for bus events under a key prefix (`REDIS_PREFIX`). */
 export const busChannel = (prefix: string) => `${prefix}:${Channel.events}`;
+
+/**
+ * The older pages' twin of a room (`legacy:uid:1`, `legacy:company:7`): pages written for the older
+ * server join these instead, and get their own payloads there (escaped text, older dates).
+ */
+export const olderPageRoom = <R extends string>(room: R) => `legacy:${room}` as const;

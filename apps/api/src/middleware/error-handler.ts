@@ -15,7 +15,8 @@ interface BodyParserError extends Error {
 
 /**
  * The api's one error middleware: every failure becomes the SPEC's error body, or, on routes that
- * set `res.locals.plainTextErrors` (`/push`), the same status with the plain-text body `fail`.
+ * set `res.locals.plainTextErrors` (`/push`), the same status with the plain-text body `fail` (or
+ * 200, when the route also sets `res.locals.errorsAs200`).
  * Logs through the request's logger (`res.locals.logger`) so the line carries the request id.
  */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
@@ -28,7 +29,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     res.locals.errorCode = body.error.code;
     res.locals.issues = body.error.issues;
     if (res.locals.plainTextErrors === true) {
-      res.status(status).type('text/plain').send('fail');
+      // PUSH_ALWAYS_200: clients that throw on any other status read the verdict from the body.
+      res.status(res.locals.errorsAs200 === true ? 200 : status).type('text/plain').send('fail');
     } else {
       res.status(status).json(body);
     }

@@ -66,6 +66,7 @@ describe('the OpenAPI document', () => {
     expect(served).toContain('GET /v1/users/{uid}/messages');
     expect(served).toContain('GET /push');
     expect(served).toContain('POST /push');
+    expect(served).toContain('POST /');
     expect([...documented].sort()).toEqual([...new Set([...served, ...SERVED_BY_MIDDLEWARE])].sort());
   });
 

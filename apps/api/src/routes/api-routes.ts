@@ -105,6 +105,10 @@ const CHANGE_SUMMARIES: Record<MessageChange, string> = {
   unarchive: "Bring a user's archived messages back to the inbox: pages get msg_unarchived",
   delete: "Delete a user's messages for good (from every list and count): pages get msg_deleted",
 };
+const idempotencyKeyHeader = {
+  description: 'A retry with the same key and body gets the same ids and stores nothing twice (remembered 24 h per API key)',
+  schema: z.string().regex(IDEMPOTENCY_KEY_PATTERN),
+};
 const uid = { uid: IdentifierInput };
 const companyID = { companyID: IdentifierInput };
 
@@ -119,12 +123,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     tag: 'messages',
     summary: 'Send a message to one user (receiverID) or the same message to many (receiverIDs)',
     auth: 'apiKey',
-    headers: {
-      'Idempotency-Key': {
-        description: 'A retry with the same key and body gets the same ids and stores nothing twice (remembered 24 h per API key)',
-        schema: z.string().regex(IDEMPOTENCY_KEY_PATTERN),
-      },
-    },
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
     body: { schema: SendMessageBody, mediaTypes: json },
     responses: { 202: { description: 'Queued: one id per distinct receiver', schema: SendMessageResponse } },
   },
@@ -210,25 +209,31 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: { schema: MintTokenBody, mediaTypes: json },
     responses: { 200: { description: 'The token and when it expires', schema: MintTokenResponse } },
   },
-  ...(['get', 'post'] as const).map(
-    (method): ApiRoute => ({
-      method,
-      path: '/push',
-      tag: 'push',
-      summary: 'The older phpsocket.io push port, drop-in',
-      description:
-        'Fields `action=message|dynamic` plus the record’s fields, from the query string or a form or JSON body ' +
-        '(body fields win); empty form fields count as absent. The key as `Authorization: Bearer` or a `key` field. ' +
-        '`ok`: queued (a message’s receiver has a page open in that company); `offline`: queued and stored, the ' +
-        'receiver gets it at login. Every error is plain text `fail` with its status.',
-      auth: 'apiKey',
-      keyField: true,
-      plainTextErrors: true,
-      ...(method === 'get'
-        ? { query: PushFields }
-        : { body: { schema: PushFields, mediaTypes: ['application/x-www-form-urlencoded', 'application/json'] } }),
-      responses: { 200: { description: 'Queued', text: PushAnswer.options } },
-    }),
+  ...(['/push', '/'] as const).flatMap((path) =>
+    (['get', 'post'] as const).map(
+      (method): ApiRoute => ({
+        method,
+        path,
+        tag: 'push',
+        summary: path === '/push' ? 'The older phpsocket.io push port, drop-in' : 'The older push port at the root path, as the older server answered',
+        description:
+          'Fields `action=message|dynamic` plus the record’s fields, from the query string or a form or JSON body ' +
+          '(body fields win; a POST may carry them all in its query string with an empty body); empty form fields ' +
+          'count as absent. A message may name its sender `operatorID`/`operator` and leave out `companyID` ' +
+          '(stored under PUSH_DEFAULT_COMPANY_ID). The key as `Authorization: Bearer`, a `key` field or a `token` ' +
+          'field. `ok`: queued (a message’s receiver has a page open in that company); `offline`: queued and stored, ' +
+          'the receiver gets it at login. Every error is plain text `fail` with its status (200 with PUSH_ALWAYS_200). ' +
+          'A 503 may still be stored: retry it with the same Idempotency-Key (header or `idempotencyKey` field).',
+        auth: 'apiKey',
+        keyField: true,
+        plainTextErrors: true,
+        headers: { 'Idempotency-Key': idempotencyKeyHeader },
+        ...(method === 'get'
+          ? { query: PushFields }
+          : { body: { schema: PushFields, mediaTypes: ['application/x-www-form-urlencoded', 'application/json'] } }),
+        responses: { 200: { description: 'Queued', text: PushAnswer.options } },
+      }),
+    ),
   ),
   {
     method: 'get',

@@ -13,6 +13,7 @@ describe('routeLabel', () => {
   it('labels /push by method and what lies below Bull Board and the docs under one name', () => {
     expect(routeLabel('GET', '/push?action=message')).toBe('/push');
     expect(routeLabel('POST', '/push')).toBe('/push');
+    expect(routeLabel('POST', '/?action=message')).toBe('/');
     expect(routeLabel('GET', '/admin/queues')).toBe('/admin/queues');
     expect(routeLabel('PUT', '/admin/queues/api/queues/notifications/pause')).toBe('/admin/queues/*');
     expect(routeLabel('GET', '/docs/swagger-ui.css')).toBe('/docs/*');

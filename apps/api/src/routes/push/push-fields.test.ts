@@ -22,4 +22,18 @@ describe('PushFields', () => {
     const { receiverID: _one, ...many } = message;
     expect(PushFields.safeParse({ ...many, receiverIDs: ['1', '2'] }).success).toBe(false);
   });
+
+  it('takes a message as older backends send it: no companyID, the sender as operatorID/operator, a token', () => {
+    const older = { action: 'message', receiverID: '1', typeID: '1', title: 't', content: 'c', operatorID: '2', operator: 'Bob', token: 'secret' };
+    expect(PushFields.parse(older)).toEqual({ ...older, typeID: 1 });
+    expect(PushFields.parse({ ...older, senderID: '2', sender: 'Bob' })).toMatchObject({ senderID: '2', operatorID: '2' });
+  });
+
+  it('refuses a sender named twice with two values, and a malformed idempotencyKey', () => {
+    const message = { action: 'message', receiverID: '1', typeID: '1', title: 't', content: 'c' };
+    const conflict = PushFields.safeParse({ ...message, senderID: '2', operatorID: '3', sender: 'Bob', operator: 'Eve' });
+    expect(conflict.error?.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['operator', 'operatorID']);
+    expect(PushFields.safeParse({ ...message, idempotencyKey: 'k-1' }).success).toBe(true);
+    expect(PushFields.safeParse({ ...message, idempotencyKey: 'has space' }).error?.issues[0]?.path).toEqual(['idempotencyKey']);
+  });
 });

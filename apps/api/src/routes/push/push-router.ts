@@ -6,8 +6,12 @@ import { apiKeyAuth } from '../../middleware/api-key-auth.js';
 import { parseInput } from '../../middleware/parse-input.js';
 import { SendDynamic } from '../dynamics/send-dynamic.js';
 import { SendMessages } from '../messages/send-messages.js';
+import { sendContextOf } from '../send-context.js';
 import { PushFields } from './push-fields.js';
 import { PushRecord } from './push-record.js';
+
+/** Where the older push port answers: `/push`, and the root path the older server answered on too. */
+export const PUSH_PATHS = ['/push', '/'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -23,9 +27,10 @@ function withoutEmptyFields(fields: Record<string, unknown>): Record<string, unk
 }
 
 /**
- * `GET|POST /push`, the older phpsocket.io push port: fields from a form, the query string or JSON;
- * the key as a Bearer header or a `key` field. Answers plain text `ok` / `offline`, and `fail` with
- * the error's status (400 invalid, 401 key, 429 rate limit, 503 Redis or store down).
+ * `GET|POST /push` (and `/`), the older phpsocket.io push port: fields from a form, the query string
+ * or JSON; the key as a Bearer header, a `key` field or, failing both, a `token` field. Answers
+ * plain text `ok` / `offline`, and `fail` with the error's status (400 invalid, 401 key, 429 rate
+ * limit, 503 Redis or store down), or with 200 under `PUSH_ALWAYS_200`. Mount it at the root.
  */
 export function pushRouter(deps: ApiDeps, apiMetrics: ApiMetrics, rateLimit: RequestHandler): Router {
   const router = Router();
@@ -36,29 +41,38 @@ export function pushRouter(deps: ApiDeps, apiMetrics: ApiMetrics, rateLimit: Req
     config: deps.config,
   });
   const limit = deps.config.BODY_LIMIT_BYTES;
+  const alwaysOk = deps.config.PUSH_ALWAYS_200;
 
-  router.use((_req, res, next) => {
+  const answerAsPlainText: RequestHandler = (_req, res, next) => {
     res.locals.plainTextErrors = true;
+    if (alwaysOk) res.locals.errorsAs200 = true;
     next();
-  });
-  // The key may be a body field, so the body is read before the key is checked (unlike /v1).
-  router.use(express.urlencoded({ extended: false, limit }));
-  router.use(express.json({ limit, strict: false }));
-  router.use(apiKeyAuth(deps.config.API_KEYS, { fallback: (req) => fieldsOf(req).key }));
-  router.use(rateLimit);
-
+  };
+  // An empty form field (`key=`) counts as absent here too.
+  const keyOf = (req: Request) => {
+    const { key, token } = fieldsOf(req);
+    return key || token;
+  };
   const push: RequestHandler = async (req, res) => {
     if (req.body !== undefined && !isRecord(req.body)) {
       throw new InvalidInputError([{ path: '(body)', message: 'must be a form or a JSON object' }]);
     }
     const fields = parseInput(PushFields, withoutEmptyFields(fieldsOf(req)), 'body');
-    const answer = await pushRecord.execute(fields, {
-      apiKeyId: res.locals.apiKeyId as string,
-      requestId: res.locals.requestId as string,
-    });
-    res.type('text/plain').send(answer);
+    res.type('text/plain').send(await pushRecord.execute(fields, sendContextOf(req, res)));
   };
-  router.get('/', push);
-  router.post('/', push);
+  // Route-level, not router.use(): mounted at the root, these must not run for any other path.
+  const chain: RequestHandler[] = [
+    answerAsPlainText,
+    // The key may be a body field, so the body is read before the key is checked (unlike /v1).
+    express.urlencoded({ extended: false, limit }),
+    express.json({ limit, strict: false }),
+    apiKeyAuth(deps.config.API_KEYS, { fallback: keyOf }),
+    rateLimit,
+    push,
+  ];
+  for (const path of PUSH_PATHS) {
+    router.get(path, ...chain);
+    router.post(path, ...chain);
+  }
   return router;
 }
