@@ -92,10 +92,14 @@ export class SqliteStore implements NotificationStore {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const opened = new Database(path);
       db = opened;
-      opened.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, Math.max(0, Math.trunc(busyTimeoutMs)))}`);
+      const wait = Math.max(0, Math.trunc(busyTimeoutMs));
+      // Opening waits its whole time inside SQLite: processes starting together take turns at the
+      // schema, and nothing else runs on this event loop yet.
+      opened.pragma(`busy_timeout = ${wait}`);
       opened.pragma('journal_mode = WAL');
       opened.pragma('synchronous = NORMAL');
       applySqliteSchema(opened);
+      opened.pragma(`busy_timeout = ${Math.min(BUSY_SLICE_MS, wait)}`);
       return new SqliteStore(opened, messagesCapRows, busyTimeoutMs);
     } catch (error) {
       db?.close();
