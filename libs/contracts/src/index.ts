@@ -9,6 +9,7 @@ export * from './read-selector.js';
 export * from './unread-count.js';
 export * from './queries.js';
 export * from './token.js';
+export * from './session-token.js';
 export * from './api-error.js';
 export * from './names.js';
 export * from './jobs.js';

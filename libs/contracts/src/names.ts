@@ -15,10 +15,28 @@ export const ServerEvent = {
   updateOnlineCount: 'update_online_count',
   unreadCount: 'unread_count',
   messagesRead: 'msg_read',
+  /** Sent just before the gateway disconnects a socket whose session it ended (a {@link SessionEndReason}). */
+  sessionEnded: 'session_ended',
 } as const;
 
 /** Client → server socket events. */
-export const ClientEvent = { login: 'login', read: 'read' } as const;
+export const ClientEvent = {
+  login: 'login',
+  read: 'read',
+  /** A fresh browser token for the socket's own uid and company, on the live connection. */
+  refreshToken: 'refresh_token',
+} as const;
+
+/** Why the gateway ended a socket's session (`session_ended`); the socket is disconnected right after. */
+export const SessionEndReason = {
+  /** The token's `exp` passed without a `refresh_token`: fetch a new token, then reconnect. */
+  tokenExpired: 'token_expired',
+  /** A backend cut the user (or company) off: do not reconnect with the tokens it had. */
+  revoked: 'revoked',
+  /** A `refresh_token` named another uid or company. */
+  identityMismatch: 'identity_mismatch',
+} as const;
+export type SessionEndReason = (typeof SessionEndReason)[keyof typeof SessionEndReason];
 
 /** The room holding every page of one user. */
 export const userRoom = (uid: string) => `uid:${uid}` as const;
