@@ -3,6 +3,7 @@ import { countedEmit } from './counted-emit.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
 import { OnlineCountCoalescer } from './online-count-coalescer.js';
+import type { TokenSessions } from './token-sessions.js';
 
 /** Turns bus events into socket events for this gateway's own sockets in the right room. */
 export class BusBridge {
@@ -13,6 +14,8 @@ export class BusBridge {
     private readonly metrics: GatewayMetrics,
     /** `PRESENCE_COALESCE_MS`: a company's online-count broadcasts are merged within this. */
     onlineCountIntervalMs: number,
+    /** Ends the sessions a `tokens.revoked` covers. */
+    private readonly sessions: Pick<TokenSessions, 'revoked'>,
   ) {
     this.onlineCounts = new OnlineCountCoalescer(onlineCountIntervalMs, (companyID, count) =>
       countedEmit(this.metrics, this.io.to(companyRoom(companyID)), ServerEvent.updateOnlineCount, count),
@@ -44,6 +47,10 @@ export class BusBridge {
       case BusType.presenceChanged: {
         const { companyID, count } = envelope.payload;
         this.onlineCounts.changed(companyID, count);
+        break;
+      }
+      case BusType.tokensRevoked: {
+        this.sessions.revoked(envelope.payload);
         break;
       }
     }

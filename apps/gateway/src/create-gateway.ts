@@ -9,13 +9,17 @@ import { devTokenRoute } from './dev-token-route.js';
 import { handshakeAuth } from './handshake-auth.js';
 import { handleLogin } from './login-handler.js';
 import { handleRead } from './read-handler.js';
+import { handleRefresh } from './refresh-handler.js';
 import { startSession } from './open-session.js';
+import { TokenSessions } from './token-sessions.js';
 
 export interface Gateway {
   http: HttpServer;
   io: GatewayServer;
   /** Registered on the registry given to {@link createGateway}; the bus bridge reports to it too. */
   metrics: GatewayMetrics;
+  /** Token expiry and revocation of this gateway's sockets; the bus bridge hands it `tokens.revoked`. */
+  sessions: TokenSessions;
 }
 
 /** Answers a request and returns true, or returns false to let the next route try. */
@@ -42,13 +46,16 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
     serveClient: true,
   });
   const metrics = new GatewayMetrics(probes.registry, io);
-  const handlerDeps: HandlerDeps = { ...deps, metrics };
-  io.use(handshakeAuth(deps.config.JWT_SECRET, deps.logger));
+  const sessions = new TokenSessions(io, deps.tokens, metrics, deps.logger);
+  const handlerDeps: HandlerDeps = { ...deps, metrics, sessions };
+  io.use(handshakeAuth(deps.tokens, deps.logger));
   io.on('connection', (socket) => {
     handleLogin(handlerDeps, socket);
     handleRead(handlerDeps, socket);
+    handleRefresh(handlerDeps, socket);
+    if (socket.data.token) sessions.hold(socket, socket.data.token);
     const identity = socket.data.identity;
     if (identity) void startSession(handlerDeps, socket, identity);
   });
-  return { http, io, metrics };
+  return { http, io, metrics, sessions };
 }

@@ -10,6 +10,7 @@ import { createStore } from '@notify/store';
 import { createGateway, type Gateway } from './create-gateway.js';
 import { BusBridge } from './bus-bridge.js';
 import { replayAfterBusGap } from './replay-unread.js';
+import { TokenGuard } from './token-guard.js';
 
 /** A gateway serving on its port, wired to Redis, the store and the bus. */
 export interface RunningGateway extends Gateway {
@@ -44,7 +45,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
   presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
 
-  const deps = { config, logger, store, presence, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) };
+  const tokens = new TokenGuard(redis, { secret: config.JWT_SECRET, prefix }, logger);
+  const deps = { config, logger, store, presence, tokens, bus: new BusPublisher(redis, { prefix, origin: gatewayId }) };
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [
@@ -52,9 +54,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'store', check: () => store.ping() },
     ],
   });
-  const { http, io, metrics } = gateway;
+  const { http, io, metrics, sessions } = gateway;
 
-  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS);
+  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, sessions);
   const subscriber = new BusSubscriber(subscriberConnection, { prefix });
   subscriber.on('envelope', (envelope) => {
     try {
@@ -66,9 +68,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   subscriber.on('resumed', () => {
     const started = performance.now();
-    replayAfterBusGap({ ...deps, metrics }, io).then(
+    replayAfterBusGap({ ...deps, metrics, sessions }, io).then(
       (users) => logger.info({ users, ms: Math.round(performance.now() - started) }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
       (error: unknown) => logger.warn({ err: error }, 'the bus is back, but the replay of unread messages failed'),
+    );
+  });
+  subscriber.on('resumed', () => {
+    // A `tokens.revoked` published while the bus was away never came: ask Redis about every open session.
+    sessions.recheck().then(
+      (ended) => logger.info({ ended }, 'the bus is back: checked open sessions against token revocations'),
+      (error: unknown) => logger.warn({ err: error }, 'the bus is back, but checking open sessions against token revocations failed'),
     );
   });
   subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
@@ -76,6 +85,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const close = async () => {
     await subscriber.stop();
     bridge.close();
+    sessions.close();
     await io.close();
     await presence.stop();
     await store.close();
