@@ -177,6 +177,7 @@ describe('NotifyClient reads and other calls', () => {
       if (request.url.includes('/messages/read')) return json(res, 200, { updated: 3 });
       if (request.url.includes('/messages')) return json(res, 200, { items: [stored], nextCursor: null });
       if (request.url.includes('/unread-count')) return json(res, 200, { total: 1, byType: { 1: 0, 2: 1, 3: 0 } });
+      if (request.url.includes('/revoke-tokens')) return json(res, 200, { revokedBefore: '2026-11-26T10:00:00.123Z' });
       return json(res, 200, { token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
     };
     const notify = client({ baseUrl: `${baseUrl}/` });
@@ -185,12 +186,16 @@ describe('NotifyClient reads and other calls', () => {
     expect(await notify.unreadCount(1, { companyID: 7 })).toEqual({ total: 1, byType: { 1: 0, 2: 1, 3: 0 } });
     expect(await notify.markRead(1, { typeID: 2 })).toEqual({ updated: 3 });
     expect(await notify.mintToken(1, 7, 60)).toEqual({ token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
+    expect(await notify.revokeUserTokens('u:1')).toEqual({ revokedBefore: '2026-11-26T10:00:00.123Z' });
+    expect(await notify.revokeCompanyTokens(7)).toEqual({ revokedBefore: '2026-11-26T10:00:00.123Z' });
 
     expect(received.map(({ method, url, body }) => ({ method, url, body }))).toEqual([
       { method: 'GET', url: '/v1/users/u%3A1/messages?unread=true&typeID=2&limit=5&companyID=7', body: undefined },
       { method: 'GET', url: '/v1/users/1/unread-count?companyID=7', body: undefined },
       { method: 'POST', url: '/v1/users/1/messages/read', body: { typeID: 2 } },
       { method: 'POST', url: '/v1/tokens', body: { uid: 1, companyID: 7, ttlSeconds: 60 } },
+      { method: 'POST', url: '/v1/users/u%3A1/revoke-tokens', body: {} },
+      { method: 'POST', url: '/v1/companies/7/revoke-tokens', body: {} },
     ]);
   });
 });
