@@ -83,6 +83,13 @@ describe('cutting a user or a company off', () => {
       expect(page.socket.connected).toBe(true);
       expect(page.connections).toBe(1);
     }
+
+    const metric = async (gateway: number, series: string) => {
+      const text = await (await fetch(`${url(gateway)}/metrics`)).text();
+      return Number(text.split('\n').find((line) => line.startsWith(`${series} `))?.split(' ')[1]);
+    };
+    for (const gateway of [0, 1]) expect(await metric(gateway, 'notify_gateway_sessions_ended_total{reason="revoked",app="gateway"}')).toBe(2);
+    expect(await metric(1, 'notify_gateway_token_refreshes_total{result="revoked",app="gateway"}')).toBe(1);
   });
 
   it("ends every page of a company's users and refuses the company's older tokens; the same users in another company stay", async () => {
