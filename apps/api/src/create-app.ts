@@ -18,6 +18,7 @@ import { usersRouter } from './routes/users/users-router.js';
 import { companiesRouter } from './routes/companies/companies-router.js';
 import { objectsRouter } from './routes/objects/objects-router.js';
 import { tokensRouter } from './routes/tokens/tokens-router.js';
+import { revokeTokensRouter } from './routes/tokens/revoke-tokens-router.js';
 import { pushRouter } from './routes/push/push-router.js';
 
 /**
@@ -63,6 +64,7 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/companies', companiesRouter(deps));
   v1.use('/objects', objectsRouter(deps));
   v1.use('/tokens', tokensRouter(deps));
+  v1.use(revokeTokensRouter(deps));
   app.use('/v1', v1);
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));

@@ -212,12 +212,30 @@ async function fetchToken() {
     const message = issues || body.error?.message || `token route answered ${response.status}`;
     throw Object.assign(new Error(message), { final: response.status < 500 }); // a 5xx may pass; retry those
   }
-  return body.token;
+  return body;
 }
 
 /** Why the last token fetch failed, if it did. */
 let tokenProblem;
 let socket;
+/** Why the gateway ended this page's last session (`session_ended`), if it did. */
+let sessionEnd;
+let refreshTimer;
+
+/** Hands the live socket a fresh token at two thirds of the current one's remaining life: no reconnection. */
+function refreshBefore(expiresAt) {
+  clearTimeout(refreshTimer);
+  const delay = Math.max(1000, ((Date.parse(expiresAt) - Date.now()) * 2) / 3);
+  refreshTimer = setTimeout(() => {
+    fetchToken().then(
+      ({ token }) =>
+        socket.emit('refresh_token', { token }, (ack) => {
+          if (ack?.expiresAt) refreshBefore(ack.expiresAt);
+        }),
+      () => refreshBefore(new Date(Date.now() + 3000).toISOString()), // try again shortly; the old token still holds
+    );
+  }, delay);
+}
 
 function connect() {
   view.identity.textContent = `user ${uid} · company ${companyID}`;
@@ -225,8 +243,9 @@ function connect() {
   socket = io({
     auth: (send) => {
       fetchToken().then(
-        (token) => {
+        ({ token, expiresAt }) => {
           tokenProblem = undefined;
+          refreshBefore(expiresAt);
           send({ token });
         },
         (error) => {
@@ -237,7 +256,11 @@ function connect() {
     },
   });
 
-  socket.on('connect', () => setStatus('connected', 'connected'));
+  socket.on('connect', () => {
+    sessionEnd = undefined;
+    setStatus('connected', 'connected');
+  });
+  socket.on('session_ended', (ended) => (sessionEnd = ended?.reason));
   socket.on('connect_error', (error) => {
     if (socket.active) {
       setStatus('reconnecting', 'cannot reach the gateway; retrying…');
@@ -252,9 +275,15 @@ function connect() {
     setTimeout(() => socket.connect(), 3000);
   });
   socket.on('disconnect', (reason) => {
+    clearTimeout(refreshTimer);
+    if (sessionEnd === 'revoked') {
+      setStatus('error', 'signed out: this user was cut off (revoke-tokens); reload to sign in again');
+      return;
+    }
     setStatus('reconnecting', 'disconnected; reconnecting…');
-    // The gateway drops a page it could not set up (store or Redis trouble); come back shortly.
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 2000);
+    // The token expired (reconnect with a new one now), or the gateway dropped a page it could not
+    // set up (store or Redis trouble: come back shortly).
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), sessionEnd === 'token_expired' ? 0 : 2000);
   });
 
   socket.on('new_msg', addMessage);

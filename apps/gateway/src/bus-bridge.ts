@@ -4,6 +4,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
 import { OnlineCountCoalescer } from './online-count-coalescer.js';
 import { OlderPageEmitter } from './older-pages/older-page-emitter.js';
+import type { TokenSessions } from './token-sessions.js';
 
 const { withOlderPages } = OlderPageEmitter;
 
@@ -21,6 +22,8 @@ export class BusBridge {
     onlineCountIntervalMs: number,
     /** Converts records for pages written for the older server, in their own rooms. */
     private readonly olderPages: OlderPageEmitter,
+    /** Ends the sessions a `tokens.revoked` covers. */
+    private readonly sessions: Pick<TokenSessions, 'revoked'>,
   ) {
     this.onlineCounts = new OnlineCountCoalescer(onlineCountIntervalMs, (companyID, count) =>
       countedEmit(this.metrics, this.io.to(withOlderPages(companyRoom(companyID))), ServerEvent.updateOnlineCount, count),
@@ -53,6 +56,10 @@ export class BusBridge {
       case BusType.presenceChanged: {
         const { companyID, count } = envelope.payload;
         this.onlineCounts.changed(companyID, count);
+        break;
+      }
+      case BusType.tokensRevoked: {
+        this.sessions.revoked(envelope.payload);
         break;
       }
     }

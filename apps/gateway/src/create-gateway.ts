@@ -12,12 +12,16 @@ import { handleMessageChanges } from './message-change-handlers.js';
 import { handleInboxRequests } from './inbox-request-handlers.js';
 import { startSession } from './open-session.js';
 import { asciiOnlyPacketsForEio3 } from './older-pages/ascii-only-packets.js';
+import { handleRefresh } from './refresh-handler.js';
+import { TokenSessions } from './token-sessions.js';
 
 export interface Gateway {
   http: HttpServer;
   io: GatewayServer;
   /** Registered on the registry given to {@link createGateway}; the bus bridge reports to it too. */
   metrics: GatewayMetrics;
+  /** Token expiry and revocation of this gateway's sockets; the bus bridge hands it `tokens.revoked`. */
+  sessions: TokenSessions;
 }
 
 /** Answers a request and returns true, or returns false to let the next route try. */
@@ -48,14 +52,17 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
   });
   if (deps.config.ALLOW_EIO3) asciiOnlyPacketsForEio3(io);
   const metrics = new GatewayMetrics(probes.registry, io);
-  const handlerDeps: HandlerDeps = { ...deps, metrics };
-  io.use(handshakeAuth(deps.config.JWT_SECRET, deps.logger));
+  const sessions = new TokenSessions(io, deps.tokens, metrics, deps.logger);
+  const handlerDeps: HandlerDeps = { ...deps, metrics, sessions };
+  io.use(handshakeAuth(deps.tokens, deps.logger));
   io.on('connection', (socket) => {
     handleLogin(handlerDeps, socket);
     handleMessageChanges(handlerDeps, socket);
     handleInboxRequests(handlerDeps, socket);
+    handleRefresh(handlerDeps, socket);
+    if (socket.data.token) sessions.hold(socket, socket.data.token);
     const identity = socket.data.identity;
     if (identity) void startSession(handlerDeps, socket, identity);
   });
-  return { http, io, metrics };
+  return { http, io, metrics, sessions };
 }

@@ -5,6 +5,8 @@ import type { Logger } from '@notify/observability';
 import type { PresenceTracker } from '@notify/presence';
 import type { NotificationStore } from '@notify/store';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import type { TokenGuard } from './token-guard.js';
+import type { TokenSessions } from './token-sessions.js';
 
 /** What the gateway's handlers need, built once in `main.ts`. */
 export interface GatewayDeps {
@@ -15,9 +17,13 @@ export interface GatewayDeps {
   /** Changes and counts a user's messages, telling every page of the user. */
   inbox: Inbox;
   presence: PresenceTracker;
+  /** Checks browser tokens: signature, expiry, and revocations in Redis. */
+  tokens: TokenGuard;
 }
 
-/** What the socket handlers get: {@link GatewayDeps} plus the metrics `createGateway` registered. */
+/** What the socket handlers get: {@link GatewayDeps} plus the metrics and token sessions `createGateway` made. */
 export interface HandlerDeps extends GatewayDeps {
   metrics: GatewayMetrics;
+  /** Token expiry and revocation of the sockets `createGateway` serves. */
+  sessions: TokenSessions;
 }

@@ -1,9 +1,23 @@
-import { ServerEvent, type BusEnvelope } from '@notify/contracts';
+import { ServerEvent, SessionEndReason, type BusEnvelope } from '@notify/contracts';
 import { Counter, Gauge, Histogram, type Registry } from '@notify/observability';
 import type { GatewayServer } from './gateway-types.js';
 
 /** A server → client event name (`new_msg`, `unread_count`, …). */
 export type ServerEventName = (typeof ServerEvent)[keyof typeof ServerEvent];
+
+/** How a `refresh_token` ended: accepted, or the reason it was refused. */
+export const RefreshResult = {
+  ok: 'ok',
+  invalidInput: 'invalid_input',
+  /** A bad or expired token, or a socket that has not logged in. */
+  unauthorized: 'unauthorized',
+  /** A valid token minted before a revocation of its user or company. */
+  revoked: 'revoked',
+  identityMismatch: 'identity_mismatch',
+  /** Redis did not answer the revocation lookup in time. */
+  unavailable: 'unavailable',
+} as const;
+export type RefreshResult = (typeof RefreshResult)[keyof typeof RefreshResult];
 
 /** Seconds. A healthy bus delivers within milliseconds; the upper buckets show a backed-up one. */
 const LAG_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -16,6 +30,8 @@ export class GatewayMetrics {
   private readonly eventsEmitted: Counter<'event'>;
   private readonly replayedTotal: Counter;
   private readonly busLag: Histogram<'type'>;
+  private readonly tokenRefreshes: Counter<'result'>;
+  private readonly sessionsEnded: Counter<'reason'>;
 
   constructor(registry: Registry, io: GatewayServer) {
     new Gauge({
@@ -70,6 +86,31 @@ export class GatewayMetrics {
       buckets: LAG_BUCKETS,
       registers: [registry],
     });
+    this.tokenRefreshes = new Counter({
+      name: 'notify_gateway_token_refreshes_total',
+      help: 'refresh_token requests, by result: ok, or why it was refused',
+      labelNames: ['result'],
+      registers: [registry],
+    });
+    this.sessionsEnded = new Counter({
+      name: 'notify_gateway_sessions_ended_total',
+      help: 'Sockets the gateway disconnected after session_ended, by reason (token_expired, revoked, identity_mismatch)',
+      labelNames: ['reason'],
+      registers: [registry],
+    });
+    // Every label value from the start, so a rate over them never starts from a missing series.
+    for (const result of Object.values(RefreshResult)) this.tokenRefreshes.inc({ result }, 0);
+    for (const reason of Object.values(SessionEndReason)) this.sessionsEnded.inc({ reason }, 0);
+  }
+
+  /** One `refresh_token` answered with `result`. */
+  refreshed(result: RefreshResult): void {
+    this.tokenRefreshes.inc({ result });
+  }
+
+  /** One session ended (`session_ended` sent, socket disconnected) for `reason`. */
+  sessionEnded(reason: SessionEndReason): void {
+    this.sessionsEnded.inc({ reason });
   }
 
   /** One emit call of `event`, to one socket or to a room. */

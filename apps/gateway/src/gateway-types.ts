@@ -1,6 +1,9 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, ServerToClientEvents } from '@notify/contracts';
-import type { BrowserIdentity } from '@notify/auth';
+import type { BrowserIdentity, VerifiedBrowserToken } from '@notify/auth';
+
+/** The lifetime of the token a socket authenticated with (or last refreshed to). */
+export type SessionToken = Pick<VerifiedBrowserToken, 'expiresAtMs' | 'issuedAtMs'>;
 
 /** What the gateway keeps on each socket. */
 export interface SocketData {
@@ -14,6 +17,8 @@ export interface SocketData {
   loggingIn?: boolean;
   /** A page written for the older server (`LEGACY_PAGES`): its own rooms, escaped text, older dates. */
   olderPage?: boolean;
+  /** The token's lifetime; none for a socket logged in without a token (`ALLOW_UNSIGNED_LOGIN`). */
+  token?: SessionToken;
 }
 
 export type GatewayServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;

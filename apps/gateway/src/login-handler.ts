@@ -1,7 +1,7 @@
 import { ClientEvent, ErrorCode, LoginPayload, toIssues, type LoginAck } from '@notify/contracts';
-import { verifyBrowserToken, type BrowserIdentity } from '@notify/auth';
+import type { BrowserIdentity } from '@notify/auth';
 import type { GatewayDeps, HandlerDeps } from './gateway-deps.js';
-import type { GatewaySocket } from './gateway-types.js';
+import type { GatewaySocket, SessionToken } from './gateway-types.js';
 import { errorAck } from './error-ack.js';
 import { guardedHandler } from './guarded-handler.js';
 import { startSession } from './open-session.js';
@@ -10,7 +10,9 @@ import { isOlderPage } from './older-pages/is-older-page.js';
 /**
  * The older pages' `login` event: `{uid, companyID, token}` (token optional only with
  * ALLOW_UNSIGNED_LOGIN). A socket that has not logged in by the deadline is disconnected; one that
- * offers a bad token is told `unauthorized` and disconnected. A logged-in socket can never switch user.
+ * offers a bad, expired or revoked token is told `unauthorized` (`unavailable` when Redis cannot say
+ * in time whether it is revoked) and disconnected. A logged-in socket can never switch user. A token
+ * login expires at the token's `exp` like a handshake; an unsigned one never does.
  */
 export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
   const deadline = socket.data.identity
@@ -38,24 +40,33 @@ export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
         return;
       }
       socket.data.loggingIn = true;
-      const identity = await identify(deps, uid, companyID, token);
-      if (!identity) {
-        reply(errorAck(ErrorCode.unauthorized, 'unauthorized'));
+      const login = await identify(deps, uid, companyID, token);
+      if ('refused' in login) {
+        const unavailable = login.refused === ErrorCode.unavailable;
+        reply(errorAck(login.refused, unavailable ? 'cannot check the token right now; retry shortly' : 'unauthorized'));
         socket.disconnect(true);
         return;
       }
       clearTimeout(deadline);
       if (since) socket.data.since = since;
       socket.data.olderPage = isOlderPage(deps, socket);
-      await startSession(deps, socket, identity);
-      reply(identity);
+      // Held before the session opens: its expiry runs from now, even while the replay is read.
+      if (login.token) deps.sessions.hold(socket, login.token);
+      await startSession(deps, socket, login.identity);
+      reply(login.identity);
     }),
   );
 }
 
-async function identify(deps: GatewayDeps, uid: string, companyID: string, token: string | undefined): Promise<BrowserIdentity | null> {
-  if (token === undefined) return deps.config.ALLOW_UNSIGNED_LOGIN ? { uid, companyID } : null;
-  const identity = await verifyBrowserToken(deps.config.JWT_SECRET, token);
+/** Who logs in, with their token's lifetime (none for an unsigned login), or why the login is refused. */
+type LoginCheck = { identity: BrowserIdentity; token?: SessionToken } | { refused: ErrorCode };
+
+async function identify(deps: GatewayDeps, uid: string, companyID: string, token: string | undefined): Promise<LoginCheck> {
+  if (token === undefined) return deps.config.ALLOW_UNSIGNED_LOGIN ? { identity: { uid, companyID } } : { refused: ErrorCode.unauthorized };
+  const check = await deps.tokens.check(token);
+  if (!check.ok) return { refused: check.code };
+  const { identity, expiresAtMs, issuedAtMs } = check.token;
   // The token decides who this is; a payload naming anyone else is refused, not corrected.
-  return identity?.uid === uid && identity.companyID === companyID ? identity : null;
+  if (identity.uid !== uid || identity.companyID !== companyID) return { refused: ErrorCode.unauthorized };
+  return { identity, token: { expiresAtMs, issuedAtMs } };
 }

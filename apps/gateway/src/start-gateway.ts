@@ -14,6 +14,7 @@ import { BusBridge } from './bus-bridge.js';
 import { countedEmit } from './counted-emit.js';
 import { OlderPageEmitter } from './older-pages/older-page-emitter.js';
 import { replayAfterBusGap } from './replay-unread.js';
+import { TokenGuard } from './token-guard.js';
 
 /** A gateway serving on its port, wired to Redis, the store and the bus. */
 export interface RunningGateway extends Gateway {
@@ -48,9 +49,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const presence = new PresenceTracker(redis, { prefix, gatewayId, ttlMs: config.PRESENCE_TTL_MS });
   presence.on('error', (error: Error) => logger.warn({ err: error }, `presence: ${error.message}`));
 
+  const tokens = new TokenGuard(redis, { secret: config.JWT_SECRET, prefix }, logger);
   const bus = new BusPublisher(redis, { prefix, origin: gatewayId });
   const inbox = new Inbox({ store, bus, versions: new CountVersions(redis, { prefix }) });
-  const deps = { config, logger, store, presence, bus, inbox };
+  const deps = { config, logger, store, presence, tokens, bus, inbox };
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [
@@ -58,9 +60,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 'store', check: () => store.ping() },
     ],
   });
-  const { http, io, metrics } = gateway;
+  const { http, io, metrics, sessions } = gateway;
 
-  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ));
+  const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ), sessions);
   const subscriber = new BusSubscriber(subscriberConnection, { prefix });
   subscriber.on('envelope', (envelope) => {
     try {
@@ -74,9 +76,16 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     // Pages that catch up (`catch_up`) get everything they missed, states and dynamics included.
     countedEmit(metrics, io, ServerEvent.resync);
     const started = performance.now();
-    replayAfterBusGap({ ...deps, metrics }, io).then(
+    replayAfterBusGap({ ...deps, metrics, sessions }, io).then(
       (users) => logger.info({ users, ms: Math.round(performance.now() - started) }, 'the bus is back: replayed unread messages to the pages of every logged-in user'),
       (error: unknown) => logger.warn({ err: error }, 'the bus is back, but the replay of unread messages failed'),
+    );
+  });
+  subscriber.on('resumed', () => {
+    // A `tokens.revoked` published while the bus was away never came: ask Redis about every open session.
+    sessions.recheck().then(
+      (ended) => logger.info({ ended }, 'the bus is back: checked open sessions against token revocations'),
+      (error: unknown) => logger.warn({ err: error }, 'the bus is back, but checking open sessions against token revocations failed'),
     );
   });
   subscriber.on('error', (error) => logger.warn({ err: error }, error.message));
@@ -84,6 +93,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const close = async () => {
     await subscriber.stop();
     bridge.close();
+    sessions.close();
     await io.close();
     await presence.stop();
     await store.close();

@@ -1,1 +1,2 @@
 export * from './browser-token.js';
+export * from './token-revocation.js';

@@ -182,6 +182,7 @@ describe('NotifyClient reads and other calls', () => {
       if (request.url.includes('/messages/archive')) return json(res, 200, { updated: 2 });
       if (request.url.includes('/messages')) return json(res, 200, { items: [stored], nextCursor: null });
       if (request.url.includes('/unread-count')) return json(res, 200, counts);
+      if (request.url.includes('/revoke-tokens')) return json(res, 200, { revokedBefore: '2026-11-26T10:00:00.123Z' });
       return json(res, 200, { token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
     };
     const notify = client({ baseUrl: `${baseUrl}/` });
@@ -191,6 +192,8 @@ describe('NotifyClient reads and other calls', () => {
     expect(await notify.markRead(1, { typeID: 2 })).toEqual({ updated: 3 });
     expect(await notify.changeMessages(1, 'archive', { upTo: stored.id })).toEqual({ updated: 2 });
     expect(await notify.mintToken(1, 7, 60)).toEqual({ token: 'jwt', expiresAt: '2026-11-26T11:00:00.000Z' });
+    expect(await notify.revokeUserTokens('u:1')).toEqual({ revokedBefore: '2026-11-26T10:00:00.123Z' });
+    expect(await notify.revokeCompanyTokens(7)).toEqual({ revokedBefore: '2026-11-26T10:00:00.123Z' });
 
     expect(received.map(({ method, url, body }) => ({ method, url, body }))).toEqual([
       { method: 'GET', url: '/v1/users/u%3A1/messages?unread=true&typeID=2&limit=5&companyID=7', body: undefined },
@@ -198,6 +201,8 @@ describe('NotifyClient reads and other calls', () => {
       { method: 'POST', url: '/v1/users/1/messages/read', body: { typeID: 2 } },
       { method: 'POST', url: '/v1/users/1/messages/archive', body: { upTo: stored.id } },
       { method: 'POST', url: '/v1/tokens', body: { uid: 1, companyID: 7, ttlSeconds: 60 } },
+      { method: 'POST', url: '/v1/users/u%3A1/revoke-tokens', body: {} },
+      { method: 'POST', url: '/v1/companies/7/revoke-tokens', body: {} },
     ]);
   });
 });

@@ -3,6 +3,7 @@ import {
   Message,
   MintTokenResponse,
   ReadResult,
+  RevokeTokensResponse,
   SendDynamicResponse,
   SendMessageResponse,
   InboxCounts,
@@ -108,6 +109,21 @@ export class NotifyClient {
   /** A browser token for the gateway (`ttlSeconds` 1 s to 7 days, default the api's 1 h). */
   mintToken(uid: IdentifierValue, companyID: IdentifierValue, ttlSeconds?: number, options: CallOptions = {}): Promise<MintTokenResponse> {
     return this.transport.call({ ...options, method: 'POST', path: '/v1/tokens', body: { uid, companyID, ttlSeconds }, schema: MintTokenResponse });
+  }
+
+  /**
+   * Cuts a user off (`POST /v1/users/:uid/revoke-tokens`): their open pages, in every company, are
+   * disconnected and the tokens minted for them until now are refused → `{revokedBefore}`. Safe to retry.
+   */
+  revokeUserTokens(uid: IdentifierValue, options: CallOptions = {}): Promise<RevokeTokensResponse> {
+    const path = `/v1/users/${segment(uid)}/revoke-tokens`;
+    return this.transport.call({ ...options, method: 'POST', path, body: {}, schema: RevokeTokensResponse });
+  }
+
+  /** Cuts a company off (`POST /v1/companies/:companyID/revoke-tokens`), like {@link revokeUserTokens}. */
+  revokeCompanyTokens(companyID: IdentifierValue, options: CallOptions = {}): Promise<RevokeTokensResponse> {
+    const path = `/v1/companies/${segment(companyID)}/revoke-tokens`;
+    return this.transport.call({ ...options, method: 'POST', path, body: {}, schema: RevokeTokensResponse });
   }
 
   private send<T>(path: string, body: unknown, schema: ResponseSchema<T>, options: SendOptions): Promise<T> {

@@ -12,7 +12,19 @@ export const BusType = {
   dynamicStored: 'dynamic.stored',
   messagesChanged: 'messages.changed',
   presenceChanged: 'presence.changed',
+  /** A backend cut a user or a company off: their pages go, and older tokens are refused. */
+  tokensRevoked: 'tokens.revoked',
 } as const;
+
+/**
+ * `tokens.revoked`: the tokens of one user (every company) or of one company minted at or before
+ * `notBefore` (epoch ms, the api's clock) are cut off.
+ */
+export const TokensRevoked = z.union([
+  z.object({ uid: Identifier, notBefore: z.int().nonnegative() }),
+  z.object({ companyID: Identifier, notBefore: z.int().nonnegative() }),
+]);
+export type TokensRevoked = z.infer<typeof TokensRevoked>;
 
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({
@@ -33,6 +45,7 @@ export const BusEnvelope = z.discriminatedUnion('type', [
   // The ids a change (read, seen, archive…) altered, and the user's counts after it.
   envelope(BusType.messagesChanged, z.object({ uid: Identifier, change: MessageChangeSchema, ids: z.array(RecordId).min(1), unread: InboxCounts })),
   envelope(BusType.presenceChanged, z.object({ companyID: Identifier, count: z.int().nonnegative() })),
+  envelope(BusType.tokensRevoked, TokensRevoked),
 ]);
 export type BusEnvelope = z.infer<typeof BusEnvelope>;
 export type BusEvent<T extends BusEnvelope['type']> = Extract<BusEnvelope, { type: T }>;

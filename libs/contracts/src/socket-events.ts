@@ -9,6 +9,7 @@ import type { ReadResult, ReadSelector } from './read-selector.js';
 import type { MessagesChangedEvent } from './message-change.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type Page } from './queries.js';
 import type { ApiErrorBody } from './api-error.js';
+import type { RefreshTokenResult, SessionEnded } from './session-token.js';
 
 /** `login` payload of pages written for the older server; `since` limits the replay. */
 export const LoginPayload = z.object({
@@ -83,6 +84,7 @@ export type RequestAck<T> = T | ApiErrorBody;
 
 type ChangeHandler = (payload: unknown, ack?: (result: ReadAck) => void) => void;
 type RequestHandler<T> = (payload: unknown, ack?: (result: RequestAck<T>) => void) => void;
+export type RefreshTokenAck = RefreshTokenResult | ApiErrorBody;
 
 /** Server → client events, for `Server<ClientToServerEvents, ServerToClientEvents>`. */
 export interface ServerToClientEvents {
@@ -98,6 +100,7 @@ export interface ServerToClientEvents {
   [ServerEvent.messagesUnarchived]: (changed: MessagesChangedEvent) => void;
   [ServerEvent.messagesDeleted]: (changed: MessagesChangedEvent) => void;
   [ServerEvent.resync]: () => void;
+  [ServerEvent.sessionEnded]: (ended: SessionEnded) => void;
 }
 
 /** Client → server events. Payloads are `unknown` on purpose: the gateway parses them. */
@@ -113,4 +116,5 @@ export interface ClientToServerEvents {
   [ClientEvent.listDynamics]: RequestHandler<Page<Dynamic>>;
   [ClientEvent.counts]: RequestHandler<InboxCounts>;
   [ClientEvent.catchUp]: RequestHandler<CatchUpResult>;
+  [ClientEvent.refreshToken]: (payload: unknown, ack?: (result: RefreshTokenAck) => void) => void;
 }

@@ -108,7 +108,7 @@ function security(route: ApiRoute): Json[] {
 
 function requestBody(body: NonNullable<ApiRoute['body']>, schemaName: (schema: z.ZodType) => string): Json {
   const schema = { $ref: schemaRef(schemaName(body.schema)) };
-  return { required: true, content: Object.fromEntries(body.mediaTypes.map((type) => [type, { schema }])) };
+  return { required: body.optional !== true, content: Object.fromEntries(body.mediaTypes.map((type) => [type, { schema }])) };
 }
 
 /** `get /v1/users/:uid/messages` → `getV1UsersUidMessages`. */

@@ -14,6 +14,8 @@ import {
   PageQuery,
   ReadResult,
   ReadSelector,
+  RevokeTokensBody,
+  RevokeTokensResponse,
   SendDynamicBody,
   SendDynamicResponse,
   SendMessageBody,
@@ -56,8 +58,8 @@ export interface ApiRoute {
   query?: z.ZodType;
   /** Request headers the route reads. */
   headers?: Record<string, { description: string; schema: z.ZodType }>;
-  /** The request body (input side) and the media types it may come as. */
-  body?: { schema: z.ZodType; mediaTypes: readonly string[] };
+  /** The request body (input side) and the media types it may come as; `optional` when it may be left out. */
+  body?: { schema: z.ZodType; mediaTypes: readonly string[]; optional?: boolean };
   /** Errors are answered as plain text `fail` rather than the JSON error body (`/push`). */
   plainTextErrors?: boolean;
   /** Success answers; the error answers follow from auth, params and body. */
@@ -88,6 +90,8 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   OnlineUsersResponse,
   MintTokenBody,
   MintTokenResponse,
+  RevokeTokensBody,
+  RevokeTokensResponse,
   PushFields,
   HealthResponse,
   ReadinessResponse,
@@ -208,6 +212,32 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'apiKey',
     body: { schema: MintTokenBody, mediaTypes: json },
     responses: { 200: { description: 'The token and when it expires', schema: MintTokenResponse } },
+  },
+  {
+    method: 'post',
+    path: '/v1/users/:uid/revoke-tokens',
+    tag: 'tokens',
+    summary: "Cut a user off: end every open page of the user's, in every company, and refuse the tokens minted until now",
+    description:
+      'Tokens of this uid minted at or before `revokedBefore` (the api’s clock) are refused from now on at the handshake, ' +
+      '`login` and `refresh_token`; every open page of the user gets `session_ended` `{"reason": "revoked"}` and is ' +
+      'disconnected. Tokens minted after the answer work. The body is empty or `{}`.',
+    auth: 'apiKey',
+    params: uid,
+    body: { schema: RevokeTokensBody, mediaTypes: json, optional: true },
+    responses: { 200: { description: 'Revoked', schema: RevokeTokensResponse } },
+  },
+  {
+    method: 'post',
+    path: '/v1/companies/:companyID/revoke-tokens',
+    tag: 'tokens',
+    summary: "Cut a company off: end every open page of the company's users and refuse the company's tokens minted until now",
+    description:
+      'Like `/v1/users/{uid}/revoke-tokens`, for every token naming this companyID; the users’ pages in other companies stay.',
+    auth: 'apiKey',
+    params: companyID,
+    body: { schema: RevokeTokensBody, mediaTypes: json, optional: true },
+    responses: { 200: { description: 'Revoked', schema: RevokeTokensResponse } },
   },
   ...(['/push', '/'] as const).flatMap((path) =>
     (['get', 'post'] as const).map(
