@@ -15,10 +15,20 @@ const NAMESPACE_EXISTS = 48;
 export async function ensureMongoCollections(db: Db, retention: MessagesRetention): Promise<void> {
   const { messages, dynamics } = mongoCollectionSpecs(retention);
   await ensureMessagesCollection(db, messages, retention);
-  await db.collection(messages.name).createIndexes(messages.indexes);
+  await createIndexes(db, messages);
   await ensureTtlIndex(db, messages);
   // createIndexes creates the operation log collection itself when it is missing.
-  await db.collection(dynamics.name).createIndexes(dynamics.indexes);
+  await createIndexes(db, dynamics);
+}
+
+/**
+ * One createIndexes per index, each a no-op when the index exists. Not one call for all: FerretDB
+ * 1.24 drops the connection when a single call names two or more indexes that already exist (it
+ * removes them from its list by their original positions), which every start after the first
+ * does. MongoDB treats both forms alike.
+ */
+async function createIndexes(db: Db, spec: CollectionSpec): Promise<void> {
+  for (const index of spec.indexes) await db.collection(spec.name).createIndexes([index]);
 }
 
 async function ensureMessagesCollection(db: Db, spec: CollectionSpec, retention: MessagesRetention): Promise<void> {
