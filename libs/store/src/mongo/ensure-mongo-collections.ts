@@ -1,16 +1,19 @@
 import { MongoServerError } from 'mongodb';
 import type { Db } from 'mongodb';
+import { StoreMismatchError } from '../store-errors.js';
 import type { MessagesRetention } from './messages-retention.js';
 import { mongoCollectionSpecs } from './mongo-collection-specs.js';
 import type { CollectionSpec } from './mongo-collection-specs.js';
 import { verifyMessagesCollection } from './verify-messages-collection.js';
 
 const NAMESPACE_EXISTS = 48;
+const NOT_IMPLEMENTED = 238;
 
 /**
  * Creates what the store needs and checks what is already there; safe to run on every start and
  * from several processes at once. Never drops or rewrites data: a `messages` collection shaped
- * differently from `retention` (capped vs not, other cap) makes it throw StoreMismatchError.
+ * differently from `retention` (capped vs not, other cap), or RETENTION=ttl on a server without
+ * TTL indexes, makes it throw StoreMismatchError.
  */
 export async function ensureMongoCollections(db: Db, retention: MessagesRetention): Promise<void> {
   const { messages, dynamics } = mongoCollectionSpecs(retention);
@@ -34,6 +37,9 @@ async function createIndexes(db: Db, spec: CollectionSpec): Promise<void> {
 async function ensureMessagesCollection(db: Db, spec: CollectionSpec, retention: MessagesRetention): Promise<void> {
   const existing = await findCollection(db, spec.name);
   if (verifyMessagesCollection(existing, retention) === 'ok') return;
+  // With a TTL, creating the index creates the collection: it never exists without one, and a
+  // server that has no TTL indexes is refused before anything is created.
+  if (spec.ttlIndex) return createTtlIndex(db, spec.name, spec.ttlIndex);
   try {
     await db.createCollection(spec.name, spec.createOptions);
   } catch (error) {
@@ -58,8 +64,20 @@ async function ensureTtlIndex(db: Db, spec: CollectionSpec): Promise<void> {
   const indexes = await db.collection(spec.name).listIndexes().toArray();
   const existing = indexes.find((index) => index['name'] === ttlIndex.name);
   if (!existing) {
-    await db.collection(spec.name).createIndexes([ttlIndex]);
+    await createTtlIndex(db, spec.name, ttlIndex);
   } else if (existing['expireAfterSeconds'] !== ttlIndex.expireAfterSeconds) {
     await db.command({ collMod: spec.name, index: { name: ttlIndex.name, expireAfterSeconds: ttlIndex.expireAfterSeconds } });
+  }
+}
+
+async function createTtlIndex(db: Db, name: string, ttlIndex: NonNullable<CollectionSpec['ttlIndex']>): Promise<void> {
+  try {
+    await db.collection(name).createIndexes([ttlIndex]);
+  } catch (error) {
+    if (!(error instanceof MongoServerError && error.code === NOT_IMPLEMENTED)) throw error;
+    throw new StoreMismatchError(
+      `RETENTION=ttl needs a TTL index on ${name}, which this server does not implement (${error.message}; ` +
+        `FerretDB 1.24 has none): use RETENTION=capped`,
+    );
   }
 }

@@ -61,7 +61,7 @@ export class MongoStore implements NotificationStore {
    * Connects, creates the collections and indexes that are missing (idempotent, never drops
    * anything) and checks that an existing `messages` collection matches `retention`. Rejects with
    * StoreUnavailableError when MongoDB cannot be reached within `timeoutMs`, and with
-   * StoreMismatchError when `messages` is shaped differently.
+   * StoreMismatchError when `messages` is shaped differently or the server cannot do `retention`.
    */
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
     const client = new MongoClient(options.url, mongoClientOptions(options));
