@@ -1,9 +1,9 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { MongoClient } from 'mongodb';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { DEFAULT_FERRETDB_BIN, startFerretDb } from '@notify/launcher';
+import { describeMongoServer } from './describe-mongo-server.js';
 import type { MongoTestServer } from './mongo-test-server.js';
 
 const BUILD_LOG = '.tools/ferretdb-build.log';
@@ -37,20 +37,12 @@ export default async function setup(project: TestProject) {
   return () => ferretdb.stop();
 }
 
-/** Asks the server what it is; FerretDB answers buildInfo with a MongoDB version plus its own. */
+/** The server at `url` as the tests see it; a MONGO_URL that does not answer fails the run. */
 async function describeServer(url: string): Promise<MongoTestServer> {
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
   try {
-    const info = await client.db('admin').command({ buildInfo: 1 });
-    const ferretdbVersion: unknown = info['ferretdbVersion'];
-    if (typeof ferretdbVersion === 'string') {
-      return { url, kind: 'ferretdb', label: `FerretDB ${ferretdbVersion} (reports MongoDB ${String(info['version'])})` };
-    }
-    return { url, kind: 'mongodb', label: `MongoDB ${String(info['version'])}` };
+    return { url, ...(await describeMongoServer(url)) };
   } catch (error) {
-    throw new Error(`MONGO_URL ${url} does not answer buildInfo: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await client.close();
+    throw new Error(`the MongoDB server at ${url} does not answer buildInfo: ${(error as Error).message}`, { cause: error });
   }
 }
 
