@@ -2,10 +2,11 @@ import { access, constants } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { DEFAULT_FERRETDB_BIN, startFerretDb } from '@notify/launcher';
+import { DEFAULT_FERRETDB_BIN, repoRoot, startFerretDb } from '@notify/launcher';
 import { describeMongoServer } from './describe-mongo-server.js';
 import type { MongoTestServer } from './mongo-test-server.js';
 
+/** What scripts/install-ferretdb.sh leaves behind when the build fails. */
 const BUILD_LOG = '.tools/ferretdb-build.log';
 const OR_MONGO = 'or set MONGO_URL=mongodb://… to run them against a MongoDB';
 
@@ -17,7 +18,7 @@ const OR_MONGO = 'or set MONGO_URL=mongodb://… to run them against a MongoDB';
  * skip and `skipReason` says how to run them. Tests isolate themselves by database name.
  */
 export default async function setup(project: TestProject) {
-  // This is the test run's entry point, like an app's main: the one place MONGO_URL is read.
+  // The test run's entry point, like an app's main: the one place the tests read MONGO_URL.
   const mongoUrl = process.env['MONGO_URL'];
   if (mongoUrl) {
     project.provide('mongoServer', await describeServer(mongoUrl));
@@ -50,7 +51,7 @@ async function whyNoFerretDb(): Promise<string> {
   if (!(await onPath('go'))) {
     return `MONGO_URL is not set, and FerretDB is not built because Go is not on PATH: install Go >= 1.24 and run bash scripts/setup.sh --test, ${OR_MONGO}`;
   }
-  if (await canAccess(join(DEFAULT_FERRETDB_BIN, '..', '..', 'ferretdb-build.log'), constants.R_OK)) {
+  if (await canAccess(join(repoRoot, BUILD_LOG), constants.R_OK)) {
     return `MONGO_URL is not set, and building FerretDB failed (${BUILD_LOG}): retry with bash scripts/install-ferretdb.sh, ${OR_MONGO}`;
   }
   return `MONGO_URL is not set, and FerretDB is not built: run bash scripts/install-ferretdb.sh (npm test does), ${OR_MONGO}`;
