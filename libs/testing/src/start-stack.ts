@@ -28,7 +28,7 @@ export interface StackOptions {
   mongoUrl?: string;
 }
 
-/** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one SQLite file. */
+/** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one store. */
 export interface Stack {
   readonly redis: RedisServer;
   readonly api: AppProcess;
@@ -115,8 +115,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     (stopping ??= (async () => {
       await Promise.all(started.map((app) => app.stop(5000)));
       if (ownRedis) await redis.stop();
-      if (mongo) await dropDatabase(mongo.url, mongo.dbName);
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      try {
+        if (mongo) await dropDatabase(mongo.url, mongo.dbName);
+      } finally {
+        await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      }
     })());
 
   const results = await Promise.allSettled([
