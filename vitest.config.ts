@@ -12,6 +12,9 @@ const libAliases = Object.fromEntries(
   ),
 );
 
+// MONGO_URL's server, or a FerretDB of the run's own (scripts/install-ferretdb.sh), as inject('mongoServer').
+const MONGO_SETUP = 'libs/testing/src/mongo-global-setup.ts';
+
 export default defineConfig({
   resolve: { alias: libAliases },
   test: {
@@ -30,7 +33,7 @@ export default defineConfig({
           name: 'integration',
           include: ['{apps,libs}/*/{src,test}/**/*.int.test.ts'],
           exclude: ['**/node_modules/**'],
-          globalSetup: ['libs/testing/src/redis-global-setup.ts'],
+          globalSetup: ['libs/testing/src/redis-global-setup.ts', MONGO_SETUP],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -40,6 +43,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],
+          globalSetup: [MONGO_SETUP],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 60_000,
@@ -51,6 +55,7 @@ export default defineConfig({
           // Slow fault drills (kills, restarts, expiry windows): `npm run test:faults`, also run by CI.
           name: 'faults',
           include: ['tests/faults/**/*.test.ts'],
+          globalSetup: [MONGO_SETUP],
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 60_000,

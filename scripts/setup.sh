@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # What `npm start` and `npm test` need from the OS: Node >= 20.19 and redis-server (the launcher
 # starts its own; a system Redis service is not used), plus with --test docker-compose (the test
-# suite validates docker-compose.yml with it) and Debian's chromium at /usr/bin/chromium (the
-# browser test drives it headless with playwright-core). Idempotent: when everything is there it
-# only checks.
+# suite validates docker-compose.yml with it), Debian's chromium at /usr/bin/chromium (the
+# browser test drives it headless with playwright-core) and, when Go is installed, FerretDB in
+# .tools/bin (scripts/install-ferretdb.sh; the MongoDB store's tests run against it). Idempotent:
+# when everything is there it only checks.
 set -euo pipefail
 
 usage() { echo "usage: bash scripts/setup.sh [--test]"; }
@@ -26,6 +27,15 @@ IFS=. read -r node_major node_minor _ <<<"$node_version"
 if ((node_major < 20 || (node_major == 20 && node_minor < 19))); then
   echo "setup: Node.js >= 20.19 is required, this is $node_version; install a newer one from https://nodejs.org" >&2
   exit 1
+fi
+
+# Optional: without Go, or when its build fails, the MongoDB store's tests skip and say why.
+if ((with_test_tools)); then
+  if ! command -v go >/dev/null 2>&1; then
+    echo "setup: Go is not on PATH, so FerretDB is not built and the MongoDB store tests will be skipped (install Go >= 1.24 to run them)"
+  elif ! bash "$(dirname "$0")/install-ferretdb.sh"; then
+    echo "setup: FerretDB was not built (see above); the MongoDB store tests will be skipped" >&2
+  fi
 fi
 
 missing=()

@@ -19,6 +19,7 @@ export function pipelineProcesses(bench: BenchStack): Record<string, number> {
     worker: stack.workers[0]?.pid ?? -1,
     gateway: stack.gateways[0]?.pid ?? -1,
     redis: stack.redis.pid,
+    ...(bench.ferretdb ? { ferretdb: bench.ferretdb.pid } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { DEFAULT_FERRETDB_BIN } from '@notify/launcher';
 
 /** Everything `npm run bench` can be told, with defaults that finish in about 2 minutes on 2 cores. */
 export interface BenchOptions {
@@ -71,7 +73,9 @@ Starts Redis, the api, a worker and a gateway (plus the baselines), drives them 
 processes, prints a table and writes bench/results/<timestamp>.json and .svg.
 
   --scenarios <list>      ${SCENARIOS.join(',')} (default: all)
-  --store sqlite|mongo    mongo needs MONGO_URL (a throwaway database is created and dropped)
+  --store sqlite|mongo    mongo: MONGO_URL's server, else a FerretDB the bench starts
+                          (.tools/bin/ferretdb, see scripts/install-ferretdb.sh); either way a
+                          throwaway database is created and dropped
   --pages <n>             connections: pages to open (default ${DEFAULT_OPTIONS.pages})
   --company-users <n>     connections: users per company (default ${DEFAULT_OPTIONS.companyUsers})
   --users <n>             unicast: users, each with 1-3 tabs (default ${DEFAULT_OPTIONS.users})
@@ -109,8 +113,15 @@ function list(name: string, value: string | undefined, fallback: number[]): numb
   return value.split(',').map((item) => Math.round(positive(name, item.trim(), 0)));
 }
 
-/** Parses `argv` (without node and the script); throws {@link BenchUsageError}; `null` for `--help`. */
-export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BenchOptions | null {
+/**
+ * Parses `argv` (without node and the script); throws {@link BenchUsageError}; `null` for `--help`.
+ * `ferretDbBuilt` says whether `--store mongo` without MONGO_URL has a FerretDB to start.
+ */
+export function parseBenchOptions(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  ferretDbBuilt: () => boolean = () => existsSync(DEFAULT_FERRETDB_BIN),
+): BenchOptions | null {
   let values;
   try {
     ({ values } = parseArgs({
@@ -149,8 +160,10 @@ export function parseBenchOptions(argv: readonly string[], env: NodeJS.ProcessEn
   if (unknown.length > 0) throw new BenchUsageError(`--scenarios: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
   const store = values.store ?? 'sqlite';
   if (store !== 'sqlite' && store !== 'mongo') throw new BenchUsageError(`--store must be sqlite or mongo, got "${store}"`);
-  if (store === 'mongo' && !env.MONGO_URL) {
-    throw new BenchUsageError('--store mongo needs MONGO_URL (e.g. MONGO_URL=mongodb://127.0.0.1:27017); none is set');
+  if (store === 'mongo' && !env.MONGO_URL && !ferretDbBuilt()) {
+    throw new BenchUsageError(
+      '--store mongo needs MONGO_URL (e.g. MONGO_URL=mongodb://127.0.0.1:27017) or FerretDB, which bash scripts/install-ferretdb.sh builds (with Go)',
+    );
   }
   const appEnv: Record<string, string> = {};
   for (const pair of values['app-env'] ?? []) {

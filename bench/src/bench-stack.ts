@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { startFerretDb, type FerretDbServer } from '@notify/launcher';
 import { MongoStore, SqliteStore, type NotificationStore } from '@notify/store';
-import { startStack, type Stack } from '@notify/testing';
+import { describeMongoServer, startStack, type Stack } from '@notify/testing';
 import type { BenchOptions } from './bench-options.js';
 import { CATCH_UP_MISSED, CATCH_UP_SEED } from './scenarios/replay.js';
 
@@ -15,7 +15,11 @@ export interface BenchStack {
   readonly profileDir: string | undefined;
   /** With `--profile`: starts the apps' CPU profiles, or stops and writes them (SIGUSR2, see cpu-profile-preload). */
   toggleProfiling(): void;
-  /** Stops the apps (profiles are written as they exit), Redis, and drops a MongoDB database it created. */
+  /** What holds the records, for the report: `SQLite`, or the MongoDB-compatible server and how it got there. */
+  readonly storeServer: string;
+  /** The FerretDB the bench started (no MONGO_URL), counted in the CPU readings like Redis. */
+  readonly ferretdb: FerretDbServer | undefined;
+  /** Stops the apps (profiles are written as they exit), Redis, drops its MongoDB database and stops a FerretDB it started. */
   stop(): Promise<void>;
 }
 
@@ -29,59 +33,64 @@ function profiled(dir: string | undefined, app: string): Record<string, string> 
 /**
  * Starts Redis, the api, one worker and one gateway with the harness's `startStack` (each app in
  * its own process), with the per-key rate limit off (the bench is one producer) and the message cap
- * large enough for the replay seed. With `--store mongo`, a fresh `notify_bench_*` database.
+ * large enough for the replay seed. With `--store mongo`, a fresh database on MONGO_URL's server,
+ * or without MONGO_URL on a FerretDB the bench starts (`.tools/bin/ferretdb`) and stops.
  */
 export async function startBenchStack(options: BenchOptions, profileDir: string | undefined): Promise<BenchStack> {
   const capRows = Math.max(1_000_000, ...options.replayStored) + CATCH_UP_SEED;
-  const mongoDb = `notify_bench_${randomBytes(4).toString('hex')}`;
-  const storeEnv: Record<string, string> =
-    options.store === 'mongo' ? { STORE: 'mongo', MONGO_URL: process.env.MONGO_URL ?? '', MONGO_DB: mongoDb } : { STORE: 'sqlite' };
-  const stack = await startStack({
-    workers: 0,
-    gateways: 0,
-    readyTimeoutMs: 60_000,
-    env: {
-      API_RATE_LIMIT: '0',
-      // The catch-up probe's pages missed 1,000 messages and held 20.
-      CATCH_UP_LIMIT: String(2 * CATCH_UP_MISSED),
-      MESSAGES_CAP_DOCS: String(capRows),
-      LOG_LEVEL: 'info',
-      ...storeEnv,
-      ...options.appEnv,
-      ...profiled(profileDir, 'api'),
-    },
-  });
+  const ferretdb = options.store === 'mongo' && !process.env.MONGO_URL ? await startFerretDb() : undefined;
+  const mongoUrl = options.store === 'mongo' ? (ferretdb?.url ?? process.env.MONGO_URL) : undefined;
+  let stack: Stack;
+  let storeServer = 'SQLite';
+  try {
+    if (mongoUrl) storeServer = `${(await describeMongoServer(mongoUrl)).label}${ferretdb ? ', started by the bench (SQLite backend)' : ', MONGO_URL'}`;
+    stack = await startStack({
+      workers: 0,
+      gateways: 0,
+      readyTimeoutMs: 60_000,
+      ...(mongoUrl ? { store: 'mongo', mongoUrl } : {}),
+      env: {
+        API_RATE_LIMIT: '0',
+        // The catch-up probe's pages missed 1,000 messages and held 20.
+        CATCH_UP_LIMIT: String(2 * CATCH_UP_MISSED),
+        MESSAGES_CAP_DOCS: String(capRows),
+        LOG_LEVEL: 'info',
+        ...options.appEnv,
+        ...profiled(profileDir, 'api'),
+      },
+    });
+  } catch (error) {
+    await ferretdb?.stop();
+    throw error;
+  }
+  const stop = async () => {
+    try {
+      await stack.stop();
+    } finally {
+      await ferretdb?.stop();
+    }
+  };
   try {
     await Promise.all([stack.addWorker(profiled(profileDir, 'worker')), stack.addGateway(profiled(profileDir, 'gateway'))]);
   } catch (error) {
-    await stack.stop();
+    await stop();
     throw error;
   }
+  const { mongo } = stack;
   const openStore = (): Promise<NotificationStore> =>
-    options.store === 'mongo'
-      ? MongoStore.open({ url: process.env.MONGO_URL ?? '', dbName: mongoDb, poolSize: 5, timeoutMs: 10_000, retention: { kind: 'capped', capBytes: 1024 ** 3, capDocs: capRows } })
+    mongo
+      ? MongoStore.open({ url: mongo.url, dbName: mongo.dbName, poolSize: 5, timeoutMs: 10_000, retention: { kind: 'capped', capBytes: 1024 ** 3, capDocs: capRows } })
       : SqliteStore.open({ path: stack.sqlitePath, messagesCapRows: capRows });
   return {
     stack,
     openStore,
     profileDir,
+    storeServer,
+    ferretdb,
     toggleProfiling() {
       if (!profileDir) return;
       for (const app of [stack.api, ...stack.workers, ...stack.gateways]) process.kill(app.pid, 'SIGUSR2');
     },
-    async stop() {
-      await stack.stop();
-      if (options.store === 'mongo') await dropMongoDatabase(process.env.MONGO_URL ?? '', mongoDb);
-    },
+    stop,
   };
-}
-
-async function dropMongoDatabase(url: string, dbName: string): Promise<void> {
-  const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
-  try {
-    await client.db(dbName).dropDatabase();
-  } finally {
-    await client.close();
-  }
 }

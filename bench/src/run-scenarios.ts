@@ -43,6 +43,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
   log(`starting Redis, api, worker, gateway (${options.store}) and ${options.agents} agent processes`);
   const bench = await startBenchStack(options, profileDir);
+  partial.storeServer = bench.storeServer;
+  log(`store: ${bench.storeServer}`);
   let pool: AgentPool | undefined;
   try {
     pool = await AgentPool.start(options.agents);

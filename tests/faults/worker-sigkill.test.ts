@@ -1,87 +1,16 @@
 import Database from 'better-sqlite3';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, jobCounts, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { describeWorkerSigkill } from '../support/worker-sigkill-drill.js';
 
-// Fault 1 (SPEC Guarantees): a worker killed with SIGKILL in the middle of a stream of 5,000
-// messages loses nothing and stores nothing twice, and every open page gets every one of its
-// messages. Two workers share the queue; one is killed while the api is still accepting.
-
-const USERS = Array.from({ length: 50 }, (_, n) => `wk-${n}`);
-const BATCHES = 100; // × 50 receivers = 5,000 messages
-const LOCK_MS = 3000;
-
-describe('a worker killed mid-stream of 5,000 messages', () => {
-  let stack: Stack;
-  let api: ApiClient;
-
-  beforeAll(async () => {
-    // A short lock makes the dead worker's active jobs stall, and be taken over, within seconds.
-    stack = await startStack({ workers: 2, env: { WORKER_LOCK_DURATION_MS: String(LOCK_MS), WORKER_CONCURRENCY: '25', API_RATE_LIMIT: '0' } });
-    api = stack.client;
-  });
-  afterEach(closeAllPages);
-  afterAll(() => stack?.stop());
-
-  it('loses none, stores none twice, delivers all', async () => {
-    const pages = new Map<string, Page>();
-    for (const uid of USERS) pages.set(uid, await stack.page(uid, 'wk'));
-    const delivered = () => [...pages.values()].reduce((sum, page) => sum + new Set(page.events('new_msg').map((m) => m.id)).size, 0);
-
-    const accepted: string[] = [];
-    let killedAt = -1;
-    const [doomed, survivor] = stack.workers;
-    // Two senders in parallel; the kill happens from inside the stream, once deliveries are flowing.
-    const sender = async (lane: number) => {
-      for (let batch = lane; batch < BATCHES; batch += 2) {
-        const response = await api.sendMessage({ companyID: 'wk', receiverIDs: USERS, typeID: (batch % 3) + 1, title: `batch ${batch}`, content: 'x' });
-        expect(response.status).toBe(202);
-        accepted.push(...response.body.ids);
-        if (killedAt < 0 && delivered() >= 1000) {
-          killedAt = accepted.length;
-          await doomed?.kill('SIGKILL');
-        }
-      }
-    };
-    await Promise.all([sender(0), sender(1)]);
-    expect(killedAt, 'the kill happened while messages were still being accepted').toBeGreaterThan(0);
-    expect(killedAt).toBeLessThan(5000);
-    expect(accepted).toHaveLength(5000);
-    // A fresh worker joining mid-recovery must not disturb anything either.
-    await stack.addWorker();
-
-    await waitUntil(() => delivered() === 5000, {
-      timeoutMs: 120_000,
-      intervalMs: 200,
-      message: `all 5,000 delivered (so far ${delivered()})`,
-    });
-    const duplicates = [...pages.values()].reduce((sum, page) => sum + page.events('new_msg').length, 0) - 5000;
-    console.info(`worker killed after ${killedAt} accepted; ${duplicates} duplicate deliveries (at-least-once); survivor pid ${survivor?.pid}`);
-
-    const expected = new Set(accepted);
-    for (const [uid, page] of pages) {
-      const got = page.events('new_msg');
-      expect(got.every((m) => m.receiverID === uid), `${uid} got another user's message`).toBe(true);
-      expect(new Set(got.map((m) => m.id)).size, `distinct messages delivered to ${uid}`).toBe(BATCHES);
-    }
-
+// Fault 1 on SQLite: 5,000 messages to 50 users, a worker killed mid-stream.
+describeWorkerSigkill('a worker killed mid-stream of 5,000 messages', {
+  users: 50,
+  batches: 100,
+  async storedIds(stack) {
     const db = new Database(stack.sqlitePath, { readonly: true });
     try {
-      const rows = db.prepare('SELECT id FROM messages').all() as { id: string }[];
-      expect(rows.length, 'rows stored').toBe(5000);
-      expect(new Set(rows.map((r) => r.id))).toEqual(expected);
+      return (db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((row) => row.id);
     } finally {
       db.close();
     }
-
-    const queue = openStackQueue(stack);
-    try {
-      await waitUntil(async () => {
-        const counts = await jobCounts(queue);
-        return counts.waiting === 0 && counts.active === 0 && counts.delayed === 0;
-      }, { timeoutMs: 30_000, message: 'the queue drained' });
-      expect((await jobCounts(queue)).failed).toBe(0);
-    } finally {
-      await queue.close();
-    }
-  });
+  },
 });

@@ -49,6 +49,8 @@ export interface BenchResults {
   durationS: number;
   machine: MachineInfo;
   options: BenchOptions;
+  /** What held the records: `SQLite`, or the MongoDB-compatible server (absent in runs before it was recorded). */
+  storeServer?: string;
   /** Delivery phases (unicast, broadcast) of the pipeline and the direct-push and socket-ceiling baselines. */
   phases: PhaseResult[];
   connections?: ConnectionsResult;

@@ -129,7 +129,7 @@ export function renderChart(results: BenchResults): string {
   const width = 1200;
   const m = results.machine;
   const body = [
-    `<text x="20" y="24" font-size="13">notify bench ${escape(results.startedAt)} — ${m.cpus} × ${escape(m.cpuModel)}, node ${escape(m.node)}, store ${results.options.store}; load ${m.loadBefore.join(' ')} → ${m.loadAfter.join(' ')}</text>`,
+    `<text x="20" y="24" font-size="13">notify bench ${escape(results.startedAt)} — ${m.cpus} × ${escape(m.cpuModel)}, node ${escape(m.node)}, store ${escape(results.storeServer ?? results.options.store)}; load ${m.loadBefore.join(' ')} → ${m.loadAfter.join(' ')}</text>`,
     panel(latency, 0, 40, width, 520),
     panel(unicast, 0, 570, width / 2, 420),
     panel(broadcast, width / 2, 570, width / 2, 420),

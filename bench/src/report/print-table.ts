@@ -16,7 +16,7 @@ export function formatResults(results: BenchResults): string {
   const out: string[] = [];
   const m = results.machine;
   out.push(
-    `notify bench — ${results.startedAt} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, store ${results.options.store}`,
+    `notify bench — ${results.startedAt} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, store ${results.storeServer ?? results.options.store}`,
     `load average before: ${m.loadBefore.join(' ')}   after: ${m.loadAfter.join(' ')}   (run took ${Math.round(results.durationS)} s)`,
     '',
   );

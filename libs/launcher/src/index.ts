@@ -2,6 +2,7 @@ export * from './free-port.js';
 export * from './port-in-use.js';
 export * from './child-process-exit.js';
 export * from './redis-server.js';
+export * from './ferretdb-server.js';
 export * from './repo-root.js';
 export * from './start-app.js';
 export * from './dev-secrets.js';

@@ -5,6 +5,16 @@ import type { MessageQuery, NotificationStore } from '../src/notification-store.
 /** Makes a fresh, empty store; `messagesCapDocs` is its message cap. */
 export type CreateStore = (options: { messagesCapDocs: number }) => Promise<NotificationStore>;
 
+/** What an adapter on a given server does differently from the contract, each with the reason. */
+export interface StoreContractOptions {
+  /**
+   * Set when the server applies the message cap some time after an insert rather than with it:
+   * the tests that count messages right after going over the cap are then skipped, with this
+   * reason in their titles.
+   */
+  capAppliedLater?: string;
+}
+
 const DATE = '2026-03-04T05:06:07.089Z';
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
@@ -46,7 +56,9 @@ const EXOTIC_TEXT = [
  * The behaviour every NotificationStore adapter must have, as users of the api and the pages see
  * it. `createStore` must return a fresh, isolated store per call; each test closes its stores.
  */
-export function runStoreContract(name: string, createStore: CreateStore): void {
+export function runStoreContract(name: string, createStore: CreateStore, options: StoreContractOptions = {}): void {
+  const { capAppliedLater } = options;
+  const capNote = capAppliedLater ? ` (${capAppliedLater})` : '';
   describe(`NotificationStore contract: ${name}`, () => {
     const opened: NotificationStore[] = [];
     const open = async (messagesCapDocs = 10_000) => {
@@ -476,7 +488,7 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
     });
 
     describe('retention', () => {
-      it('keeps the newest messages up to the cap and drops the oldest first', async () => {
+      it.skipIf(capAppliedLater !== undefined)(`keeps the newest messages up to the cap and drops the oldest first${capNote}`, async () => {
         const store = await open(5);
         const all = messages(8);
         for (const one of all) await store.insertMessages([one]);
@@ -485,7 +497,7 @@ export function runStoreContract(name: string, createStore: CreateStore): void {
         expect(await store.counts('alice')).toEqual(unread(5, 0, 0));
       });
 
-      it('applies the cap to the whole store, across users, also within one batch', async () => {
+      it.skipIf(capAppliedLater !== undefined)(`applies the cap to the whole store, across users, also within one batch${capNote}`, async () => {
         const store = await open(5);
         const alices = messages(3);
         const bobs = messages(4, { receiverID: 'bob', typeID: 2 });

@@ -3,6 +3,8 @@ export * from './start-stack.js';
 export * from './api-client.js';
 export * from './page.js';
 export * from './wait-until.js';
+export * from './mongo-test-server.js';
+export * from './describe-mongo-server.js';
 export * from './use-stack.js';
 export * from './stack-queue.js';
 export * from './process-stats.js';

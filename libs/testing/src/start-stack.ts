@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
 import { startRedisServer, type AppProcess, type RedisServer } from '@notify/launcher';
 import { ApiClient } from './api-client.js';
 import { openPage, type OpenPageOptions, type Page } from './page.js';
@@ -18,9 +19,16 @@ export interface StackOptions {
   redis?: RedisServer;
   /** Per app (ms). Default 20 s. */
   readyTimeoutMs?: number;
+  /**
+   * The store the apps use. Default `sqlite`: a fresh file in the stack's temporary directory.
+   * `mongo`: a fresh `notify_test_*` database on {@link mongoUrl}, dropped by `stop()`.
+   */
+  store?: 'sqlite' | 'mongo';
+  /** The MongoDB (or FerretDB) of `store: 'mongo'`, e.g. `inject('mongoServer').url`; required with it. */
+  mongoUrl?: string;
 }
 
-/** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one SQLite file. */
+/** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one store. */
 export interface Stack {
   readonly redis: RedisServer;
   readonly api: AppProcess;
@@ -35,7 +43,12 @@ export interface Stack {
   readonly apiKey: string;
   /** The secret browser tokens are signed with. */
   readonly jwtSecret: string;
+  /** The store the apps use. */
+  readonly store: 'sqlite' | 'mongo';
+  /** The SQLite file (with store `sqlite`). */
   readonly sqlitePath: string;
+  /** With store `mongo`: the server and the stack's own database on it (dropped by `stop()`). */
+  readonly mongo: { url: string; dbName: string } | undefined;
   /** The environment every app got (before `extraEnv`). */
   readonly env: Readonly<Record<string, string>>;
   /** An {@link ApiClient} for {@link apiUrl} with {@link apiKey}. */
@@ -46,7 +59,7 @@ export interface Stack {
   addWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
   /** Starts one more gateway, with `extraEnv` on top of {@link env}. */
   addGateway(extraEnv?: Record<string, string>): Promise<AppProcess>;
-  /** Stops every app, then the Redis it started, and removes its temporary directory. Safe to call twice. */
+  /** Stops every app, then the Redis it started, drops its MongoDB database, and removes its temporary directory. Safe to call twice. */
   stop(): Promise<void>;
 }
 
@@ -54,10 +67,14 @@ const secret = (bytes: number) => randomBytes(bytes).toString('hex');
 
 /**
  * Starts Redis (unless given), then the api, the worker(s) and the gateway(s) in parallel, each
- * on a free port with a fresh SQLite file, random secrets and a Redis key prefix of its own (so
- * stacks can share a Redis). If any app fails to start, whatever did start is stopped again.
+ * on a free port with a fresh store (SQLite file or MongoDB database), random secrets and a Redis
+ * key prefix of its own (so stacks can share a Redis and a MongoDB). If any app fails to start,
+ * whatever did start is stopped again.
  */
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const store = options.store ?? 'sqlite';
+  if (store === 'mongo' && !options.mongoUrl) throw new Error("startStack: store 'mongo' needs mongoUrl");
+  const mongo = store === 'mongo' ? { url: options.mongoUrl ?? '', dbName: `notify_test_${secret(8)}` } : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'notify-stack-'));
   const ownRedis = options.redis === undefined;
   let redis: RedisServer;
@@ -70,8 +87,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const env: Record<string, string> = {
     REDIS_URL: redis.url,
     REDIS_PREFIX: `t${secret(6)}`,
-    STORE: 'sqlite',
+    STORE: store,
     SQLITE_PATH: join(dir, 'notify.db'),
+    ...(mongo ? { MONGO_URL: mongo.url, MONGO_DB: mongo.dbName } : {}),
     API_KEYS: `test_${secret(24)}`,
     JWT_SECRET: secret(32),
     BULL_BOARD_USER: 'admin',
@@ -97,7 +115,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     (stopping ??= (async () => {
       await Promise.all(started.map((app) => app.stop(5000)));
       if (ownRedis) await redis.stop();
-      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      try {
+        if (mongo) await dropDatabase(mongo.url, mongo.dbName);
+      } finally {
+        await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+      }
     })());
 
   const results = await Promise.allSettled([
@@ -129,7 +151,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     apiKey,
     jwtSecret: env.JWT_SECRET!,
+    store,
     sqlitePath: env.SQLITE_PATH!,
+    mongo,
     env,
     client,
     async page(uid, companyID, options) {
@@ -149,4 +173,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     },
     stop,
   };
+}
+
+async function dropDatabase(url: string, dbName: string): Promise<void> {
+  const client = new MongoClient(url, { serverSelectionTimeoutMS: 5000 });
+  try {
+    await client.db(dbName).dropDatabase();
+  } finally {
+    await client.close();
+  }
 }

@@ -53,7 +53,7 @@ describe('mongoQueries', () => {
     expect(match).toStrictEqual({
       $match: { receiverID: 'alice', isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] },
     });
-    expect(group).toMatchObject({ $group: { _id: '$typeID' } });
+    expect(group).toStrictEqual({ $group: { _id: { typeID: '$typeID', isRead: '$isRead', isSeen: '$isSeen' }, count: { $sum: 1 } } });
     expect(mongoQueries.counts('alice', 'c1')[0]).toMatchObject({ $match: { companyID: 'c1' } });
   });
 

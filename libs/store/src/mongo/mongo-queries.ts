@@ -44,14 +44,13 @@ export const mongoQueries = {
   },
 
   /**
-   * One user's unread and unseen messages that are neither archived nor deleted, counted per type:
-   * `_id` of each group is the typeID.
+   * One user's unread and unseen messages that are neither archived nor deleted, counted by type
+   * and state: `_id` of each group is `{typeID, isRead, isSeen}` (no `$cond`, which FerretDB lacks).
    */
   counts(receiverID: string, companyID?: string): Document[] {
     const match: Filter<MessageDocument> = { receiverID, isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] };
     if (companyID !== undefined) match.companyID = companyID;
-    const countIf = (field: 'isRead' | 'isSeen') => ({ $sum: { $cond: [{ $eq: [`$${field}`, false] }, 1, 0] } });
-    return [{ $match: match }, { $group: { _id: '$typeID', unread: countIf('isRead'), unseen: countIf('isSeen') } }];
+    return [{ $match: match }, { $group: { _id: { typeID: '$typeID', isRead: '$isRead', isSeen: '$isSeen' }, count: { $sum: 1 } } }];
   },
 
   /**

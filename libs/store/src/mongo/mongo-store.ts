@@ -62,7 +62,7 @@ export class MongoStore implements NotificationStore {
    * Connects, creates the collections and indexes that are missing (idempotent, never drops
    * anything) and checks that an existing `messages` collection matches `retention`. Rejects with
    * StoreUnavailableError when MongoDB cannot be reached within `timeoutMs`, and with
-   * StoreMismatchError when `messages` is shaped differently.
+   * StoreMismatchError when `messages` is shaped differently or the server cannot do `retention`.
    */
   static async open(options: MongoStoreOptions): Promise<MongoStore> {
     const client = new MongoClient(options.url, mongoClientOptions(options));
@@ -103,15 +103,17 @@ export class MongoStore implements NotificationStore {
 
   async counts(receiverID: string, companyID?: string): Promise<StoredCounts> {
     const pipeline = mongoQueries.counts(receiverID, companyID);
-    const groups = await this.attempt('counts', () =>
-      this.messages.aggregate<{ _id: unknown; unread: number; unseen: number }>(pipeline, { maxTimeMS: this.timeoutMs }).toArray(),
-    );
+    type Group = { _id: { typeID: unknown; isRead: boolean; isSeen: boolean }; count: number };
+    const groups = await this.attempt('counts', () => this.messages.aggregate<Group>(pipeline, { maxTimeMS: this.timeoutMs }).toArray());
     const counts = { ...NO_COUNTS, byType: { ...NO_COUNTS.byType } };
-    for (const { _id: typeID, unread, unseen } of groups) {
+    for (const { _id: group, count } of groups) {
+      const { typeID } = group;
       if (typeID !== 1 && typeID !== 2 && typeID !== 3) continue;
-      counts.byType[typeID] += unread;
-      counts.total += unread;
-      counts.unseen += unseen;
+      if (!group.isRead) {
+        counts.byType[typeID] += count;
+        counts.total += count;
+      }
+      if (!group.isSeen) counts.unseen += count;
     }
     return counts;
   }
