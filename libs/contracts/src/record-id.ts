@@ -1,5 +1,5 @@
 import { randomFillSync } from 'node:crypto';
-import { decodeTime, monotonicFactory } from 'ulid';
+import { decodeTime, encodeTime, monotonicFactory } from 'ulid';
 import { z } from 'zod';
 
 /**
@@ -43,4 +43,9 @@ export function recordIdTime(id: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The lowest record id of millisecond `ms`: every id made at `ms` or later sorts at or after it. */
+export function firstRecordIdAt(ms: number): RecordId {
+  return `${encodeTime(ms, 10)}${'0'.repeat(16)}`;
 }

@@ -9,8 +9,10 @@ import { MongoStore } from '../src/mongo/mongo-store.js';
 import type { MongoStoreOptions } from '../src/mongo/mongo-store.js';
 import type { MessagesRetention } from '../src/mongo/messages-retention.js';
 import type { MessageDocument } from '../src/mongo/message-document.js';
+import { toMessageDocument } from '../src/mongo/message-document.js';
 import type { DynamicDocument } from '../src/mongo/dynamic-document.js';
-import { DYNAMICS_COLLECTION, IndexName, MESSAGES_COLLECTION } from '../src/mongo/mongo-collection-specs.js';
+import { COUNTERS_COLLECTION, DYNAMICS_COLLECTION, IndexName, MESSAGES_COLLECTION } from '../src/mongo/mongo-collection-specs.js';
+import { counterQuery, type CounterDocument } from '../src/mongo/inbox-counters.js';
 import { mongoQueries } from '../src/mongo/mongo-queries.js';
 import type { FindShape } from '../src/mongo/mongo-queries.js';
 import { runStoreContract } from './store-contract.js';
@@ -97,6 +99,78 @@ describe.skipIf(!mongoUrl)(`MongoDB store on ${server.label ?? `no server (skipp
 
   runStoreContract('mongo', ({ messagesCapDocs }) => MongoStore.open(options(freshDatabase(), capped(messagesCapDocs))), {
     capAppliedLater: isFerret ? `MongoDB only: ${FERRET_CAP_LATER}` : undefined,
+  });
+
+  describe('counts kept in counters (inbox_counts)', () => {
+    const countersOf = (dbName: string) => admin.db(dbName).collection<CounterDocument>(COUNTERS_COLLECTION);
+    /** What the counts are, counted from the messages themselves. */
+    const recounted = async (dbName: string, receiverID: string) => {
+      const counted = await messagesOf(dbName).find({ receiverID, isDeleted: false, isArchived: false }).toArray();
+      const unread = counted.filter((m) => !m.isRead);
+      return { total: unread.length, unseen: counted.filter((m) => !m.isSeen).length };
+    };
+
+    it("keeps one counter per hour, company and type, so a user's backlog does not add to what a count reads", async () => {
+      const dbName = freshDatabase();
+      const store = await MongoStore.open(options(dbName, capped()));
+      const backlog = Array.from({ length: 600 }, (_, i) => message({ typeID: ((i % 2) + 1) as 1 | 2 }));
+      for (let start = 0; start < backlog.length; start += 200) await store.insertMessages(backlog.slice(start, start + 200));
+
+      expect(await store.counts('alice')).toEqual({ total: 600, byType: { '1': 300, '2': 300, '3': 0 }, unseen: 600 });
+      const counters = await countersOf(dbName).find(counterQuery('alice')).toArray();
+      expect(counters.length).toBeLessThanOrEqual(4); // two types, at most two hours
+      expect(counters.reduce((sum, counter) => sum + counter.unread, 0)).toBe(600);
+      await store.close();
+    });
+
+    it('counts exactly once a message a crashed attempt stored but never counted, and never twice one counted', async () => {
+      const dbName = freshDatabase();
+      const store = await MongoStore.open(options(dbName, capped()));
+      const [crashed, counted] = [message(), message()];
+      await store.insertMessages([counted]);
+      // What an attempt that died between storing and counting leaves behind.
+      await messagesOf(dbName).insertOne(toMessageDocument(crashed));
+
+      await store.insertMessages([crashed, counted]);
+      await Promise.all([store.insertMessages([crashed]), store.insertMessages([crashed, counted])]);
+
+      expect(await store.counts('alice')).toMatchObject({ total: 2, unseen: 2 });
+      await store.close();
+    });
+
+    it('stays exact under concurrent changes of the same messages', async () => {
+      const dbName = freshDatabase();
+      const stores = await Promise.all([1, 2, 3].map(() => MongoStore.open(options(dbName, capped()))));
+      const [one, two, three] = stores as [MongoStore, MongoStore, MongoStore];
+      await one.insertMessages(Array.from({ length: 60 }, (_, i) => message({ typeID: ((i % 3) + 1) as 1 | 2 | 3 })));
+
+      await Promise.all([
+        one.changeMessages('alice', 'read', { all: true }, READ_AT),
+        two.changeMessages('alice', 'read', { typeID: 2 }, READ_AT),
+        three.changeMessages('alice', 'seen', { all: true }, READ_AT),
+        two.changeMessages('alice', 'archive', { typeID: 3 }, READ_AT),
+        three.changeMessages('alice', 'unread', { typeID: 1 }, READ_AT),
+      ]);
+
+      const truth = await recounted(dbName, 'alice');
+      expect(await one.counts('alice')).toMatchObject(truth);
+      await Promise.all(stores.map((store) => store.close()));
+    });
+
+    it('counts the messages an earlier version stored when it first opens', async () => {
+      const dbName = freshDatabase();
+      await (await MongoStore.open(options(dbName, capped()))).close();
+      await admin.db(dbName).collection(COUNTERS_COLLECTION).drop();
+      // Documents of the version before the counters: no countClaim.
+      const earlier = [message(), message({ typeID: 2 }), message({ typeID: 3, isRead: true, isSeen: true, readAt: READ_AT, seenAt: READ_AT })];
+      await messagesOf(dbName).insertMany(earlier.map((m) => { const { countClaim: _, ...document } = toMessageDocument(m); return document; }));
+
+      const stores = await Promise.all([1, 2].map(() => MongoStore.open(options(dbName, capped()))));
+      expect(await stores[0]?.counts('alice')).toEqual({ total: 2, byType: { '1': 1, '2': 1, '3': 0 }, unseen: 2 });
+      await stores[1]?.insertMessages([message()]);
+      expect(await stores[1]?.counts('alice')).toMatchObject({ total: 3 });
+      await Promise.all(stores.map((store) => store?.close()));
+    });
   });
 
   describe('schema', () => {
@@ -257,10 +331,16 @@ describe.skipIf(!mongoUrl)(`MongoDB store on ${server.label ?? `no server (skipp
     it.each([
       ['all companies', undefined],
       ['one company', 'c1'],
-    ])('counts unread and unseen messages (%s) from the messages indexes', async (_name, companyID) => {
-      const explain = await messagesOf(dbName).aggregate(mongoQueries.counts('u1', companyID)).explain('queryPlanner');
+    ])('counts the hour of the oldest message (%s) from the messages indexes', async (_name, companyID) => {
+      const filter = mongoQueries.countedMessages('u1', before, newRecordId(), companyID);
+      const explain = await messagesOf(dbName).find(filter).explain('queryPlanner');
       expectIndexPlan(explain, IndexName.messagesByReceiver, { sorted: false });
       expectIndexPlan(explain, IndexName.messagesUnseen, { sorted: false });
+    });
+
+    it("reads a user's counters as one range of the counters' _id index", async () => {
+      const explain = await admin.db(dbName).collection<CounterDocument>(COUNTERS_COLLECTION).find(counterQuery('u1')).explain('queryPlanner');
+      expectIndexPlan(explain, '_id_', { sorted: false });
     });
 
     it.each([

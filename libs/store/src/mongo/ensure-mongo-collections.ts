@@ -2,7 +2,8 @@ import { MongoServerError } from 'mongodb';
 import type { Db } from 'mongodb';
 import { StoreMismatchError } from '../store-errors.js';
 import type { MessagesRetention } from './messages-retention.js';
-import { mongoCollectionSpecs } from './mongo-collection-specs.js';
+import { COUNTERS_COLLECTION, mongoCollectionSpecs } from './mongo-collection-specs.js';
+import { countEarlierMessages } from './inbox-counters.js';
 import type { CollectionSpec } from './mongo-collection-specs.js';
 import { verifyMessagesCollection } from './verify-messages-collection.js';
 import { NOT_SET } from './message-document.js';
@@ -23,6 +24,7 @@ export async function ensureMongoCollections(db: Db, retention: MessagesRetentio
   const { messages, dynamics } = mongoCollectionSpecs(retention);
   await ensureMessagesCollection(db, messages, retention);
   await addStateFields(db, messages.name);
+  await countEarlierMessages(db.collection(messages.name), db.collection(COUNTERS_COLLECTION));
   await createIndexes(db, messages);
   await dropIndexes(db, messages.name, OBSOLETE_MESSAGE_INDEXES);
   await ensureTtlIndex(db, messages);

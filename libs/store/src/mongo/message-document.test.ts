@@ -1,7 +1,7 @@
 import { BSON } from 'mongodb';
 import { Message, NEW_MESSAGE_STATE, newRecordId } from '@notify/contracts';
 import { describe, expect, it } from 'vitest';
-import { changeUpdates, fromMessageDocument, NOT_SET, toMessageDocument } from './message-document.js';
+import { changeSet, fromMessageDocument, NOT_SET, toMessageDocument } from './message-document.js';
 
 const ACCEPTED = Date.parse('2026-03-04T05:06:07.089Z');
 const bare: Message = {
@@ -65,7 +65,7 @@ describe('message documents', () => {
 
   it('inserts every state flag and a placeholder time already present, not deleted', () => {
     const document = toMessageDocument(bare);
-    expect(document).toMatchObject({ isRead: false, isSeen: false, isArchived: false, isDeleted: false });
+    expect(document).toMatchObject({ isRead: false, isSeen: false, isArchived: false, isDeleted: false, countClaim: NOT_SET });
     for (const field of ['readAt', 'seenAt', 'archivedAt', 'deletedAt'] as const) expect(document[field]).toStrictEqual(NOT_SET);
   });
 
@@ -75,7 +75,7 @@ describe('message documents', () => {
       let document = toMessageDocument(message);
       for (const change of ['seen', 'read', 'unread', 'archive', 'unarchive', 'delete'] as const) {
         const before = document;
-        for (const { set } of changeUpdates(change, at)) document = applySet(document, set);
+        document = applySet(document, changeSet(change, at, document));
         expect(BSON.calculateObjectSize(document), change).toBe(BSON.calculateObjectSize(before));
         expect(Object.keys(document), change).toEqual(Object.keys(before));
       }
@@ -84,17 +84,16 @@ describe('message documents', () => {
   });
 
   it('marks read and seen when reading, keeping an earlier seenAt', () => {
-    const seenFirst = applySet(toMessageDocument(bare), { isSeen: true, seenAt: new Date('2026-03-01T00:00:00.000Z') });
-    const [markSeen, markRead] = changeUpdates('read', '2026-03-05T10:00:00.000Z');
-    // The first update only touches messages not seen yet; this one was, so only the second applies.
-    expect(markSeen?.unless).toStrictEqual({ isRead: false, isSeen: false });
-    const read = applySet(seenFirst, markRead?.set ?? {});
-    expect(fromMessageDocument(read)).toStrictEqual({
+    const at = '2026-03-05T10:00:00.000Z';
+    const unseen = toMessageDocument(bare);
+    const seenFirst = applySet(unseen, { isSeen: true, seenAt: new Date('2026-03-01T00:00:00.000Z') });
+    expect(fromMessageDocument(applySet(seenFirst, changeSet('read', at, seenFirst)))).toStrictEqual({
       ...bare,
       isRead: true,
-      readAt: '2026-03-05T10:00:00.000Z',
+      readAt: at,
       isSeen: true,
       seenAt: '2026-03-01T00:00:00.000Z',
     });
+    expect(fromMessageDocument(applySet(unseen, changeSet('read', at, unseen)))).toMatchObject({ isRead: true, readAt: at, isSeen: true, seenAt: at });
   });
 });

@@ -37,6 +37,14 @@ export interface MessageDocument {
   /** A deleted message stays, hidden, until retention drops it, so a retried job cannot bring it back. */
   isDeleted: boolean;
   deletedAt: Date;
+  /**
+   * Who added its insertion to the counters (`inbox_counts`): {@link NOT_SET} from insertion until
+   * an attempt at storing it claims it with a token of its own (a random far-future Date: 8 bytes,
+   * like the placeholder, so a capped collection allows it), so that a job retried after a crash
+   * in between, or racing its first try, still counts it exactly once. Absent on messages stored
+   * before the counters existed (they are counted when the counters are made).
+   */
+  countClaim?: Date;
   /** When the api accepted it (the id's time): what the TTL index counts from. */
   acceptedAt: Date;
 }
@@ -59,6 +67,7 @@ export function toMessageDocument(message: Message): MessageDocument {
     archivedAt: dateOrNotSet(message.archivedAt),
     isDeleted: false,
     deletedAt: NOT_SET,
+    countClaim: NOT_SET,
     // Every stored id is a RecordId; the message date is only a fallback for the type checker's sake.
     acceptedAt: new Date(recordIdTime(message.id) ?? Date.parse(message.date)),
   };
@@ -99,34 +108,38 @@ export function fromMessageDocument(document: MessageDocument): Message {
   return message;
 }
 
-/** What a change sets and which messages it would change; every `$set` keeps the document's size. */
-export interface ChangeUpdate {
-  /** The messages the change would alter (besides being the user's and not deleted). */
-  unless: Filter<MessageDocument>;
-  set: Partial<MessageDocument>;
-}
+/** The state flags a change reads and sets. */
+export type MessageState = Pick<MessageDocument, 'isRead' | 'isSeen' | 'isArchived' | 'isDeleted'>;
+
+/** The messages each change would alter (besides being the user's and not deleted). */
+export const CHANGE_APPLIES_TO: Record<MessageChange, Filter<MessageDocument>> = {
+  seen: { isSeen: false },
+  read: { isRead: false },
+  unread: { isRead: true },
+  archive: { isArchived: false },
+  unarchive: { isArchived: true },
+  delete: {},
+};
 
 /**
- * The updates that apply `change` at `at`, in order. Reading also marks seen, from the first time
- * it was seen: two updates, so a message seen before keeps its `seenAt`.
+ * The `$set` that applies `change` at `at` to a message in state `before`. It only overwrites
+ * fixed-size fields, so a document keeps its size. Reading also marks seen, unless it was seen
+ * before (then it keeps its `seenAt`).
  */
-export function changeUpdates(change: MessageChange, at: string): ChangeUpdate[] {
+export function changeSet(change: MessageChange, at: string, before: MessageState): Partial<MessageDocument> {
   const when = new Date(at);
   switch (change) {
     case 'seen':
-      return [{ unless: { isSeen: false }, set: { isSeen: true, seenAt: when } }];
+      return { isSeen: true, seenAt: when };
     case 'read':
-      return [
-        { unless: { isRead: false, isSeen: false }, set: { isSeen: true, seenAt: when } },
-        { unless: { isRead: false }, set: { isRead: true, readAt: when, isSeen: true } },
-      ];
+      return before.isSeen ? { isRead: true, readAt: when } : { isRead: true, readAt: when, isSeen: true, seenAt: when };
     case 'unread':
-      return [{ unless: { isRead: true }, set: { isRead: false, readAt: NOT_SET } }];
+      return { isRead: false, readAt: NOT_SET };
     case 'archive':
-      return [{ unless: { isArchived: false }, set: { isArchived: true, archivedAt: when } }];
+      return { isArchived: true, archivedAt: when };
     case 'unarchive':
-      return [{ unless: { isArchived: true }, set: { isArchived: false, archivedAt: NOT_SET } }];
+      return { isArchived: false, archivedAt: NOT_SET };
     case 'delete':
-      return [{ unless: {}, set: { isDeleted: true, deletedAt: when } }];
+      return { isDeleted: true, deletedAt: when };
   }
 }

@@ -5,6 +5,8 @@ import type { MessagesRetention } from './messages-retention.js';
 export const MESSAGES_COLLECTION = 'messages';
 /** Collection of dynamics: the operation log, kept for good. */
 export const DYNAMICS_COLLECTION = 'operation_log';
+/** Counters of each user's unread and unseen messages, per company, type and hour (see InboxCounters). */
+export const COUNTERS_COLLECTION = 'inbox_counts';
 
 /** Index names, fixed so that explain() checks and collMod can refer to them. */
 export const IndexName = {

@@ -48,13 +48,15 @@ describe('mongoQueries', () => {
     });
   });
 
-  it('counts unread and unseen messages per type of one user in the inbox, optionally one company', () => {
-    const [match, group] = mongoQueries.counts('alice');
-    expect(match).toStrictEqual({
-      $match: { receiverID: 'alice', isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] },
+  it("reads one user's counted messages of an id range, optionally one company", () => {
+    expect(mongoQueries.countedMessages('alice', after, before)).toStrictEqual({
+      receiverID: 'alice',
+      isDeleted: false,
+      isArchived: false,
+      $or: [{ isRead: false }, { isSeen: false }],
+      _id: { $gte: after, $lt: before },
     });
-    expect(group).toStrictEqual({ $group: { _id: { typeID: '$typeID', isRead: '$isRead', isSeen: '$isSeen' }, count: { $sum: 1 } } });
-    expect(mongoQueries.counts('alice', 'c1')[0]).toMatchObject({ $match: { companyID: 'c1' } });
+    expect(mongoQueries.countedMessages('alice', after, before, 'c1')).toMatchObject({ companyID: 'c1' });
   });
 
   it("selects only the user's messages that are not deleted and that the selector names", () => {

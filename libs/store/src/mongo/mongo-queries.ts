@@ -44,13 +44,19 @@ export const mongoQueries = {
   },
 
   /**
-   * One user's unread and unseen messages that are neither archived nor deleted, counted by type
-   * and state: `_id` of each group is `{typeID, isRead, isSeen}` (no `$cond`, which FerretDB lacks).
+   * One user's counted messages (unread or unseen, neither archived nor deleted) with ids in
+   * [from, to), optionally of one company: what the counters count, read from the messages.
    */
-  counts(receiverID: string, companyID?: string): Document[] {
-    const match: Filter<MessageDocument> = { receiverID, isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] };
-    if (companyID !== undefined) match.companyID = companyID;
-    return [{ $match: match }, { $group: { _id: { typeID: '$typeID', isRead: '$isRead', isSeen: '$isSeen' }, count: { $sum: 1 } } }];
+  countedMessages(receiverID: string, from: string, to: string, companyID?: string): Filter<MessageDocument> {
+    const filter: Filter<MessageDocument> = {
+      receiverID,
+      isDeleted: false,
+      isArchived: false,
+      $or: [{ isRead: false }, { isSeen: false }],
+      _id: { $gte: from, $lt: to },
+    };
+    if (companyID !== undefined) filter.companyID = companyID;
+    return filter;
   },
 
   /**

@@ -1,6 +1,5 @@
 import { MongoBulkWriteError, MongoClient } from 'mongodb';
 import type { Collection, Db, OptionalUnlessRequiredId } from 'mongodb';
-import { NO_COUNTS } from '@notify/contracts';
 import type { Dynamic, Message, MessageChange, ReadSelector, RecordId, StoredCounts } from '@notify/contracts';
 import type {
   CompanyDynamicsQuery,
@@ -12,16 +11,21 @@ import { StoreUnavailableError } from '../store-errors.js';
 import { fromDynamicDocument, toDynamicDocument } from './dynamic-document.js';
 import type { DynamicDocument } from './dynamic-document.js';
 import { ensureMongoCollections } from './ensure-mongo-collections.js';
-import { changeUpdates, fromMessageDocument, toMessageDocument } from './message-document.js';
-import type { MessageDocument } from './message-document.js';
+import { CHANGE_APPLIES_TO, changeSet, fromMessageDocument, NOT_SET, toMessageDocument } from './message-document.js';
+import type { MessageDocument, MessageState } from './message-document.js';
+import { contributionOf, CounterDeltas, hourOf, InboxCounters, type CountedFields, type CounterDocument } from './inbox-counters.js';
 import type { MessagesRetention } from './messages-retention.js';
 import { mongoClientOptions } from './mongo-client-options.js';
-import { DYNAMICS_COLLECTION, MESSAGES_COLLECTION } from './mongo-collection-specs.js';
+import { COUNTERS_COLLECTION, DYNAMICS_COLLECTION, MESSAGES_COLLECTION } from './mongo-collection-specs.js';
 import { isDuplicateKeyOnly, mapMongoError } from './mongo-error-mapping.js';
 import { mongoQueries } from './mongo-queries.js';
 import type { FindShape } from './mongo-queries.js';
 
 export type { MessagesRetention } from './messages-retention.js';
+
+/** Claim tokens are Dates from the year 3000 on, picked at random among about 10^12. */
+const CLAIM_TOKENS_FROM = Date.UTC(3000, 0, 1);
+const CLAIM_TOKENS = 2 ** 40;
 
 /** How to reach MongoDB and how to bound the messages. */
 export interface MongoStoreOptions {
@@ -48,14 +52,17 @@ export interface MongoStoreOptions {
 export class MongoStore implements NotificationStore {
   private readonly messages: Collection<MessageDocument>;
   private readonly dynamics: Collection<DynamicDocument>;
+  private readonly counters: InboxCounters;
 
   private constructor(
     private readonly client: MongoClient,
     private readonly db: Db,
     private readonly timeoutMs: number,
+    retention: MessagesRetention,
   ) {
     this.messages = db.collection<MessageDocument>(MESSAGES_COLLECTION);
     this.dynamics = db.collection<DynamicDocument>(DYNAMICS_COLLECTION);
+    this.counters = new InboxCounters(this.messages, db.collection<CounterDocument>(COUNTERS_COLLECTION), retention, timeoutMs);
   }
 
   /**
@@ -70,7 +77,7 @@ export class MongoStore implements NotificationStore {
       await client.connect();
       const db = client.db(options.dbName);
       await ensureMongoCollections(db, options.retention);
-      return new MongoStore(client, db, options.timeoutMs);
+      return new MongoStore(client, db, options.timeoutMs, options.retention);
     } catch (error) {
       // The open error says more than a failing close would.
       await client.close().catch(() => undefined);
@@ -79,13 +86,20 @@ export class MongoStore implements NotificationStore {
   }
 
   async insertMessages(messages: readonly Message[]): Promise<Message[]> {
-    const repeated = await this.insertIdempotent(this.messages, messages.map(toMessageDocument), 'insertMessages');
-    if (repeated.size === 0) return [...messages];
+    const documents = messages.map(toMessageDocument);
+    const repeated = await this.insertIdempotent(this.messages, documents, 'insertMessages');
+    if (repeated.size === 0) {
+      await this.count(documents);
+      return [...messages];
+    }
     // A retried job: what is stored now (read, archived…) is the truth, and a deleted one is gone.
+    // An attempt that crashed between storing and counting left its messages uncounted: count them now.
     const stored = await this.attempt('insertMessages', () =>
-      this.messages.find({ _id: { $in: [...repeated] }, isDeleted: false }, { maxTimeMS: this.timeoutMs }).toArray(),
+      this.messages.find({ _id: { $in: [...repeated] } }, { maxTimeMS: this.timeoutMs }).toArray(),
     );
-    const current = new Map(stored.map((document) => [document._id, fromMessageDocument(document)]));
+    const uncounted = new Set(stored.filter((document) => document.countClaim?.getTime() === NOT_SET.getTime()).map((document) => document._id));
+    await this.count(documents.filter((document) => !repeated.has(document._id) || uncounted.has(document._id)));
+    const current = new Map(stored.filter((document) => !document.isDeleted).map((document) => [document._id, fromMessageDocument(document)]));
     return messages.flatMap((message) => {
       const now = repeated.has(message.id) ? current.get(message.id) : message;
       return now ? [now] : [];
@@ -102,42 +116,47 @@ export class MongoStore implements NotificationStore {
   }
 
   async counts(receiverID: string, companyID?: string): Promise<StoredCounts> {
-    const pipeline = mongoQueries.counts(receiverID, companyID);
-    type Group = { _id: { typeID: unknown; isRead: boolean; isSeen: boolean }; count: number };
-    const groups = await this.attempt('counts', () => this.messages.aggregate<Group>(pipeline, { maxTimeMS: this.timeoutMs }).toArray());
-    const counts = { ...NO_COUNTS, byType: { ...NO_COUNTS.byType } };
-    for (const { _id: group, count } of groups) {
-      const { typeID } = group;
-      if (typeID !== 1 && typeID !== 2 && typeID !== 3) continue;
-      if (!group.isRead) {
-        counts.byType[typeID] += count;
-        counts.total += count;
-      }
-      if (!group.isSeen) counts.unseen += count;
-    }
-    return counts;
+    return this.attempt('counts', () => this.counters.counts(receiverID, companyID));
   }
 
   /**
-   * Finds the messages the change would alter, then updates exactly those (each update repeats the
-   * condition, so a concurrent change is not applied twice). Without multi-document transactions
-   * two concurrent identical changes may both report an id; pages apply a change idempotently.
+   * Finds the messages the change would alter and updates them in groups of the same state, each
+   * update repeating that state as its condition, so the counters get exact deltas. Without
+   * multi-document transactions, a concurrent change can alter some of them first: then the
+   * counters of their hours are counted again from the messages.
    */
   async changeMessages(receiverID: string, change: MessageChange, selector: ReadSelector, at: string): Promise<RecordId[]> {
-    const updates = changeUpdates(change, at);
-    const selected = mongoQueries.selected(receiverID, selector);
-    const decisive = updates.at(-1)?.unless ?? {};
+    const filter = { ...mongoQueries.selected(receiverID, selector), ...CHANGE_APPLIES_TO[change] };
+    const projection = { _id: 1, receiverID: 1, companyID: 1, typeID: 1, isRead: 1, isSeen: 1, isArchived: 1, isDeleted: 1 } as const;
     const found = await this.attempt('changeMessages', () =>
-      this.messages.find({ ...selected, ...decisive }, { projection: { _id: 1 }, sort: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
+      this.messages.find<CountedFields>(filter, { projection, sort: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
     );
-    const ids = found.map((document) => document._id);
-    if (ids.length === 0) return [];
-    for (const { unless, set } of updates) {
-      await this.attempt('changeMessages', () =>
-        this.messages.updateMany({ _id: { $in: ids }, receiverID, isDeleted: false, ...unless }, { $set: set }),
-      );
+    if (found.length === 0) return [];
+    const byState = new Map<string, CountedFields[]>();
+    for (const document of found) {
+      const key = `${document.isRead}|${document.isSeen}|${document.isArchived}`;
+      byState.set(key, [...(byState.get(key) ?? []), document]);
     }
-    return ids;
+    const deltas = new CounterDeltas();
+    let raced = false;
+    for (const group of byState.values()) {
+      const before: MessageState = group[0] as CountedFields;
+      const { isRead, isSeen, isArchived } = before;
+      const set = changeSet(change, at, before);
+      const result = await this.attempt('changeMessages', () =>
+        this.messages.updateMany({ _id: { $in: group.map((document) => document._id) }, receiverID, isDeleted: false, isRead, isSeen, isArchived }, { $set: set }),
+      );
+      if (result.modifiedCount !== group.length) raced = true;
+      const after = { ...before, ...set } as MessageState;
+      for (const document of group) {
+        deltas.add(document, contributionOf(before), -1);
+        deltas.add(document, contributionOf(after), 1);
+      }
+    }
+    await this.attempt('changeMessages', () =>
+      raced ? this.counters.recount(receiverID, found.map((document) => hourOf(document._id))) : this.counters.apply(deltas),
+    );
+    return found.map((document) => document._id);
   }
 
   async listCompanyDynamics(query: CompanyDynamicsQuery): Promise<Dynamic[]> {
@@ -162,6 +181,34 @@ export class MongoStore implements NotificationStore {
 
   async close(): Promise<void> {
     await this.client.close();
+  }
+
+  /**
+   * Adds newly stored messages to the counters exactly once: claims the ones nobody claimed yet with
+   * a token of this attempt's, and counts those that carry it.
+   */
+  private async count(documents: readonly MessageDocument[]): Promise<void> {
+    // The same id twice in a batch is stored once (the first).
+    const unique = [...new Map(documents.map((document) => [document._id, document] as const).reverse()).values()];
+    if (unique.length === 0) return;
+    const ids = unique.map((document) => document._id);
+    await this.attempt('insertMessages', () => this.counters.recordFirst(ids));
+    const token = new Date(CLAIM_TOKENS_FROM + Math.floor(Math.random() * CLAIM_TOKENS));
+    const claim = await this.attempt('insertMessages', () =>
+      this.messages.updateMany({ _id: { $in: ids }, countClaim: NOT_SET }, { $set: { countClaim: token } }),
+    );
+    let claimed: readonly MessageDocument[] = unique;
+    if (claim.modifiedCount !== unique.length) {
+      // Another attempt at the same messages claimed some first: count only the ones with our token.
+      const mine = await this.attempt('insertMessages', () =>
+        this.messages.find({ _id: { $in: ids }, countClaim: token }, { projection: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
+      );
+      const ours = new Set(mine.map((document) => document._id));
+      claimed = unique.filter((document) => ours.has(document._id));
+    }
+    const deltas = new CounterDeltas();
+    for (const document of claimed) deltas.add(document, contributionOf(document), 1);
+    await this.attempt('insertMessages', () => this.counters.apply(deltas));
   }
 
   /**
