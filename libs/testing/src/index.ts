@@ -11,3 +11,4 @@ export * from './counting-page.js';
 export * from './seeded-random.js';
 export * from './in-process-stack.js';
 export * from './use-in-process-stack.js';
+export * from './log-lines.js';
