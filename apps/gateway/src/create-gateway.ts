@@ -10,6 +10,7 @@ import { handshakeAuth } from './handshake-auth.js';
 import { handleLogin } from './login-handler.js';
 import { handleRead } from './read-handler.js';
 import { startSession } from './open-session.js';
+import { SocketRateLimit } from './socket-rate-limit.js';
 
 export interface Gateway {
   http: HttpServer;
@@ -44,7 +45,15 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
   const metrics = new GatewayMetrics(probes.registry, io);
   const handlerDeps: HandlerDeps = { ...deps, metrics };
   io.use(handshakeAuth(deps.config.JWT_SECRET, deps.logger));
+  const rateLimit = new SocketRateLimit({
+    perSecond: deps.config.SOCKET_EVENTS_PER_SECOND,
+    burst: deps.config.SOCKET_EVENT_BURST,
+    logger: deps.logger,
+    registry: probes.registry,
+  });
   io.on('connection', (socket) => {
+    // First, so an event over the limit reaches no handler.
+    rateLimit.apply(socket);
     handleLogin(handlerDeps, socket);
     handleRead(handlerDeps, socket);
     const identity = socket.data.identity;
