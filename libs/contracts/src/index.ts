@@ -12,5 +12,6 @@ export * from './token.js';
 export * from './api-error.js';
 export * from './names.js';
 export * from './jobs.js';
+export * from './job-options.js';
 export * from './bus-envelope.js';
 export * from './socket-events.js';

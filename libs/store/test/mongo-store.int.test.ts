@@ -3,7 +3,6 @@ import { MongoClient } from 'mongodb';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newRecordId } from '@notify/contracts';
-import type { Message } from '@notify/contracts';
 import { StoreMismatchError } from '../src/store-errors.js';
 import { MongoStore } from '../src/mongo/mongo-store.js';
 import type { MongoStoreOptions } from '../src/mongo/mongo-store.js';
@@ -14,6 +13,7 @@ import { DYNAMICS_COLLECTION, IndexName, MESSAGES_COLLECTION } from '../src/mong
 import { mongoQueries } from '../src/mongo/mongo-queries.js';
 import type { FindShape } from '../src/mongo/mongo-queries.js';
 import { runStoreContract } from './store-contract.js';
+import { testMessage } from './test-records.js';
 
 const mongoUrl = process.env['MONGO_URL'];
 const RUN_IT = 'MONGO_URL=mongodb://127.0.0.1:27017 npx vitest run --project integration libs/store/test/mongo-store.int.test.ts';
@@ -23,9 +23,7 @@ if (!mongoUrl) console.log(`MongoDB store tests skipped: MONGO_URL is not set. R
 const CAP_BYTES = 64 * 1024 ** 2;
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
-function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', isRead: false, ...fields };
-}
+const message = testMessage;
 
 /** Every `stage` of every winning plan in an explain() answer (find, aggregate, sharded or not). */
 function winningStages(explain: Document): { stage: string; indexName?: unknown }[] {

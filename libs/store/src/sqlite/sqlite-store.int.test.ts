@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NO_UNREAD, newRecordId, type Message } from '@notify/contracts';
+import { NO_UNREAD, newRecordId } from '@notify/contracts';
 import { runStoreContract } from '../../test/store-contract.js';
+import { testMessage } from '../../test/test-records.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { sqliteQueries, type SqlQuery } from './sqlite-queries.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -20,9 +21,7 @@ runStoreContract('sqlite', ({ messagesCapDocs }) => SqliteStore.open({ path: fre
 
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
-function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', isRead: false, ...fields };
-}
+const message = testMessage;
 
 describe('SqliteStore', () => {
   const cleanups: (() => unknown)[] = [];
