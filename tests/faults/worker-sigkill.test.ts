@@ -4,7 +4,9 @@ import { type ApiClient, closeAllPages, jobCounts, openStackQueue, startStack, w
 
 // Fault 1 (SPEC Guarantees): a worker killed with SIGKILL in the middle of a stream of 5,000
 // messages loses nothing and stores nothing twice, and every open page gets every one of its
-// messages. Two workers share the queue; one is killed while the api is still accepting.
+// messages. Two workers share the queue; one is killed while the api is still accepting, a third
+// joins afterwards, and the jobs the dead one held are taken over (its stalled jobs are counted
+// and logged by the worker that takes them). The one home of the worker-kill drill.
 
 const USERS = Array.from({ length: 50 }, (_, n) => `wk-${n}`);
 const BATCHES = 100; // × 50 receivers = 5,000 messages
@@ -72,6 +74,20 @@ describe('a worker killed mid-stream of 5,000 messages', () => {
     } finally {
       db.close();
     }
+
+    // The dead worker's active jobs were taken over: a living worker counted and logged each one.
+    const stalledTotal = async (url: string) => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/^notify_worker_stalled_jobs_total\{[^}]*\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const living = stack.workers.filter((worker) => worker !== doomed);
+    const takenOver = (await Promise.all(living.map((worker) => stalledTotal(worker.url)))).reduce((a, b) => a + b, 0);
+    const stalledLines = living.flatMap((worker) => worker.output().split('\n').filter((line) => line.includes('"job stalled')));
+    const stalledIds = stalledLines.map((line) => (JSON.parse(line) as { jobId: string }).jobId);
+    console.info(`${takenOver} stalled jobs taken over: ${stalledIds.slice(0, 5).join(', ')}…`);
+    expect(takenOver, 'jobs of the killed worker taken over').toBeGreaterThan(0);
+    expect(stalledIds).toHaveLength(takenOver);
+    expect(stalledIds.filter((id) => !expected.has(id))).toEqual([]);
 
     const queue = openStackQueue(stack);
     try {
