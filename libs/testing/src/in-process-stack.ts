@@ -70,11 +70,13 @@ export interface InProcessStack {
   addGateway(env?: Record<string, string>): Promise<RunningGateway>;
   /** Starts one more api on the same Redis, store and keys, with `env` on top of the stack's; a client for it. */
   addApi(env?: Record<string, string>): Promise<{ api: RunningApi; client: ApiClient }>;
-  /** Closes every app, removes the SQLite file and stops the stack's own Redis. Safe to call twice. */
+  /** Closes every app (giving each up to 10 s), removes the SQLite file and stops the stack's own Redis. Safe to call twice. */
   stop(): Promise<void>;
 }
 
 const secret = (bytes: number) => randomBytes(bytes).toString('hex');
+/** How long `stop()` waits for one app to close before going on to the next. */
+const CLOSE_TIMEOUT_MS = 10_000;
 const local = (port: number) => `http://127.0.0.1:${port}`;
 
 /**
@@ -115,7 +117,13 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
   const stop = () =>
     (stopping ??= (async () => {
       // Gateways first (their pages go), then the worker, then the api; each closes its own connections.
-      for (const app of [...running].reverse()) await app.close().catch(() => undefined);
+      // A close that hangs (a worker waits for a Redis that a test left down) must not hang the hook.
+      for (const app of [...running].reverse()) {
+        let timer: NodeJS.Timeout | undefined;
+        const giveUp = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_TIMEOUT_MS)));
+        await Promise.race([app.close().catch(() => undefined), giveUp]);
+        clearTimeout(timer);
+      }
       await redisServer?.stop();
       await rm(dir, { recursive: true, force: true, maxRetries: 3 });
     })());

@@ -12,3 +12,5 @@ export * from './seeded-random.js';
 export * from './in-process-stack.js';
 export * from './use-in-process-stack.js';
 export * from './log-lines.js';
+export * from './scrape-metrics.js';
+export * from './hostile-corpus.js';

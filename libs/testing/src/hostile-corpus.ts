@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { IDENTIFIER_PATTERN, MintTokenBody, ReadSelector, SendDynamicBody, SendMessageBody } from '@notify/contracts';
-import { seededRandom } from '@notify/testing';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A deterministic corpus of hostile HTTP requests for the api's POST endpoints: malformed,
