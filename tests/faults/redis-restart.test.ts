@@ -31,7 +31,9 @@ describe('Redis stopped and restarted mid-stream', () => {
     // A job the worker fetched just as Redis stopped is left "active" with nobody working on it; it
     // is taken over once its lock expires and the stalled check runs (lock + up to 2 checks, about
     // 90 s at the 30 s default). A 3 s lock keeps that within the bound below.
-    stack = await startStack({ env: { WORKER_LOCK_DURATION_MS: '3000' } });
+    // The replay after the gap sends the newest REPLAY_LIMIT unread: with ~40 accepted per user, plus
+    // requests answered 503 that were stored all the same, 50 can leave out one a page missed live.
+    stack = await startStack({ env: { WORKER_LOCK_DURATION_MS: '3000', REPLAY_LIMIT: '500' } });
     api = stack.client;
   });
   afterEach(closeAllPages);

@@ -97,8 +97,8 @@ describe('per-key rate limit', () => {
     const redis = stack().redisServer!;
     await redis.stop();
     try {
-      // Reads from the SQLite store do not need Redis: the limiter fails open rather than refusing them.
-      const responses = await Promise.all(Array.from({ length: 2 * LIMIT }, () => noisy().request('GET', '/v1/users/1/unread-count', { timeoutMs: 5000 })));
+      // Lists from the SQLite store do not need Redis: the limiter fails open rather than refusing them.
+      const responses = await Promise.all(Array.from({ length: 2 * LIMIT }, () => noisy().request('GET', '/v1/users/1/messages', { timeoutMs: 5000 })));
       expect(responses.map((response) => response.status)).toEqual(Array(2 * LIMIT).fill(200));
     } finally {
       await redis.restart();
