@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, jobCounts, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
-// Fault 3 (SPEC Guarantees, HTTP API): Redis is stopped gracefully and started again on the same
-// port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
+// Fault 3 (SPEC Guarantees, HTTP API), the one home of the Redis-down drills: Redis is stopped
+// gracefully and started again on the same port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
 // within 2 s, never hangs; afterwards everything it answered 202 for is stored and delivered, and
 // the workers and gateways resume by themselves.
 
@@ -31,7 +31,9 @@ describe('Redis stopped and restarted mid-stream', () => {
     // A job the worker fetched just as Redis stopped is left "active" with nobody working on it; it
     // is taken over once its lock expires and the stalled check runs (lock + up to 2 checks, about
     // 90 s at the 30 s default). A 3 s lock keeps that within the bound below.
-    stack = await startStack({ env: { WORKER_LOCK_DURATION_MS: '3000' } });
+    // The replay after the gap sends the newest REPLAY_LIMIT unread: with ~40 accepted per user, plus
+    // requests answered 503 that were stored all the same, 50 can leave out one a page missed live.
+    stack = await startStack({ env: { WORKER_LOCK_DURATION_MS: '3000', REPLAY_LIMIT: '500' } });
     api = stack.client;
   });
   afterEach(closeAllPages);
@@ -212,5 +214,55 @@ describe('Redis hanging (SIGSTOP)', () => {
     frozen = false;
     await waitUntil(async () => (await api.sendMessage(message)).status === 202, { timeoutMs: 15_000, message: 'the api accepts again' });
     await page.waitFor('new_msg', undefined, 15_000);
+  });
+});
+
+// Messages the api accepted before Redis went away are still in its queue (append-only file) and
+// are stored and delivered once Redis is back. No worker runs until then, so every one of them was
+// still waiting in Redis when it stopped: the check cannot pass on messages already delivered.
+describe('accepted, still queued when Redis stops', () => {
+  let stack: Stack;
+
+  beforeAll(async () => {
+    stack = await startStack({ workers: 0 });
+  });
+  afterEach(closeAllPages);
+  afterAll(() => stack?.stop());
+
+  it('is stored once and delivered to the open page after Redis restarts', async () => {
+    const page = await stack.page('queued', 7);
+    const ids: string[] = [];
+    for (let n = 0; n < 20; n += 1) {
+      const sent = await stack.client.sendMessage({ companyID: 7, receiverID: 'queued', typeID: 1, title: `before ${n}`, content: '' });
+      expect(sent.status).toBe(202);
+      ids.push(sent.body.ids[0] as string);
+    }
+    const queue = openStackQueue(stack);
+    try {
+      expect((await jobCounts(queue)).waiting).toBe(20);
+    } finally {
+      await queue.close();
+    }
+
+    await stack.redis.stop();
+    const down = await stack.client.sendMessage({ companyID: 7, receiverID: 'queued', typeID: 1, title: 'down', content: '' }, {}, AbortSignal.timeout(5000));
+    expect(down.status).toBe(503);
+    expect(down.body).toMatchObject({ error: { code: 'unavailable' } });
+    expect((await fetch(`${stack.apiUrl}/readyz`, { signal: AbortSignal.timeout(5000) })).status).toBe(503);
+
+    await stack.redis.restart();
+    await waitUntil(async () => (await fetch(`${stack.apiUrl}/readyz`)).status === 200, { timeoutMs: 15_000, message: 'api ready again' });
+    await stack.addWorker();
+    await waitUntil(() => ids.every((id) => page.events('new_msg').some((m) => m.id === id)), {
+      timeoutMs: 30_000,
+      message: 'every message accepted before the outage reaches the open page',
+    });
+    const db = new Database(stack.sqlitePath, { readonly: true });
+    try {
+      const rows = (db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((row) => row.id);
+      expect(rows.sort()).toEqual([...ids].sort());
+    } finally {
+      db.close();
+    }
   });
 });

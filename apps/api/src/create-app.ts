@@ -5,6 +5,7 @@ import { apiKeyAuth } from './middleware/api-key-auth.js';
 import { errorHandler } from './middleware/error-handler.js';
 import { observeRequests } from './middleware/observe-requests.js';
 import { rateLimit } from './middleware/rate-limit.js';
+import { jsonBody, utf8Query } from './middleware/read-body.js';
 import { requestId } from './middleware/request-id.js';
 import { NotFoundError } from './errors/http-errors.js';
 import { ApiMetrics } from './metrics/api-metrics.js';
@@ -50,14 +51,15 @@ export function createApp(deps: ApiDeps): Express {
   // One counter per API key for /push and /v1 alike; API_RATE_LIMIT=0 turns it off.
   const perSecond = config.API_RATE_LIMIT;
   const limit = rateLimit(perSecond > 0 ? new RateLimiter(deps.redis, { prefix: config.REDIS_PREFIX, perSecond }) : undefined, logger);
-  // `/push` and `/`, the older push port's paths.
+  // `/push` and `/`, the older push port's paths (its router reads bodies strictly as UTF-8 itself).
   app.use(pushRouter(deps, apiMetrics, limit));
 
   const v1 = express.Router();
   // The key is checked before the body is read, so an unauthenticated client cannot make the api parse a large body.
   v1.use(apiKeyAuth(config.API_KEYS));
   v1.use(limit);
-  v1.use(express.json({ limit: config.BODY_LIMIT_BYTES, strict: false }));
+  v1.use(utf8Query());
+  v1.use(jsonBody({ limit: config.BODY_LIMIT_BYTES }));
   v1.use('/messages', messagesRouter(deps, apiMetrics));
   v1.use('/dynamics', dynamicsRouter(deps, apiMetrics));
   v1.use('/users', usersRouter(deps));

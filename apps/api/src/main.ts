@@ -1,5 +1,5 @@
 import { loadApiConfig, loadConfigOrExit } from '@notify/config';
-import { createLogger, shutdownOnSignal } from '@notify/observability';
+import { createLogger, shutdownOnSignal, signalReady } from '@notify/observability';
 import { RedisUnreachableError, startApi } from './start-api.js';
 
 const config = loadConfigOrExit(loadApiConfig, 'api');
@@ -10,5 +10,5 @@ const api = await startApi(config, logger).catch((error: unknown) => {
   logger.fatal(error.message);
   process.exit(1);
 });
-logger.info({ port: api.port }, 'ready');
+signalReady(logger, { port: api.port });
 shutdownOnSignal(logger, api.close);

@@ -14,6 +14,7 @@ import { startSession } from './open-session.js';
 import { asciiOnlyPacketsForEio3 } from './older-pages/ascii-only-packets.js';
 import { handleRefresh } from './refresh-handler.js';
 import { TokenSessions } from './token-sessions.js';
+import { SocketRateLimit } from './socket-rate-limit.js';
 
 export interface Gateway {
   http: HttpServer;
@@ -55,7 +56,15 @@ export function createGateway(deps: GatewayDeps, probes: { registry: Registry; r
   const sessions = new TokenSessions(io, deps.tokens, metrics, deps.logger);
   const handlerDeps: HandlerDeps = { ...deps, metrics, sessions };
   io.use(handshakeAuth(deps.tokens, deps.logger));
+  const rateLimit = new SocketRateLimit({
+    perSecond: deps.config.SOCKET_EVENTS_PER_SECOND,
+    burst: deps.config.SOCKET_EVENT_BURST,
+    logger: deps.logger,
+    registry: probes.registry,
+  });
   io.on('connection', (socket) => {
+    // First, so an event over the limit reaches no handler.
+    rateLimit.apply(socket);
     handleLogin(handlerDeps, socket);
     handleMessageChanges(handlerDeps, socket);
     handleInboxRequests(handlerDeps, socket);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type Page, useInProcessStack } from '@notify/testing';
+import { type Page, useInProcessStack, waitUntil } from '@notify/testing';
 
 // A message reaches every tab of its receiver, on every gateway, and nobody else; a dynamic reaches
-// every page of its company and no other company.
+// every page of its company and no other company; a read on one gateway reaches the tabs on the other.
 describe('fan-out to rooms across gateways', () => {
   const stack = useInProcessStack({ gateways: 2 });
   let opened = 0;
@@ -50,5 +50,23 @@ describe('fan-out to rooms across gateways', () => {
     await tab6.waitFor('new_msg', (m) => m.id === marker.body.ids[0]);
     expect(tab6.events('new_msg').map((m) => m.title)).toEqual(['marker']);
     expect(tab4.events('new_msg').filter((m) => m.title === 'Team notice')).toHaveLength(1);
+  });
+  it('gives a user with a tab on each gateway every message once on each, and a read on one to the other', async () => {
+    const [tabA, tabB] = await Promise.all([stack().page('both-1', 'sg', { gateway: 0 }), stack().page('both-1', 'sg', { gateway: 1 })]);
+    const ids: string[] = [];
+    for (let n = 0; n < 20; n++) {
+      const sent = await stack().client.sendMessage({ companyID: 'sg', receiverID: 'both-1', typeID: (n % 3) + 1, title: `m${n}`, content: '' });
+      ids.push(sent.body.ids[0] as string);
+    }
+    for (const tab of [tabA, tabB]) {
+      await waitUntil(() => ids.every((id) => tab.events('new_msg').some((m) => m.id === id)), { timeoutMs: 10_000, message: 'all 20 on this tab' });
+    }
+    // One bus event, one emit per gateway: each tab has each message once.
+    for (const tab of [tabA, tabB]) expect(tab.events('new_msg').map((m) => m.id).sort()).toEqual([...ids].sort());
+
+    // Read on the tab on gateway 0: the tab on gateway 1 hears about it too.
+    expect(await tabA.emitWithAck('read', { ids: ids.slice(0, 5) })).toEqual({ updated: 5 });
+    await tabB.waitFor('msg_read', (s) => 'ids' in s && s.ids.length === 5);
+    await tabB.waitFor('unread_count', (u) => u.total === 15);
   });
 });

@@ -1,5 +1,5 @@
 import { loadConfigOrExit, loadGatewayConfig } from '@notify/config';
-import { createLogger, shutdownOnSignal } from '@notify/observability';
+import { createLogger, shutdownOnSignal, signalReady } from '@notify/observability';
 import { startGateway } from './start-gateway.js';
 
 const config = loadConfigOrExit(loadGatewayConfig, 'gateway');
@@ -15,5 +15,5 @@ if (config.DEV_TOKEN_ROUTE) {
 }
 
 const gateway = await startGateway(config, logger);
-logger.info({ port: gateway.port, gatewayId: gateway.gatewayId }, 'ready');
+signalReady(logger, { port: gateway.port, gatewayId: gateway.gatewayId });
 shutdownOnSignal(logger, gateway.close);

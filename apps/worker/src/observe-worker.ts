@@ -49,8 +49,10 @@ export function observeWorker(worker: Worker, { logger, metrics }: WorkerObserve
     if (final) logger.error(fields, `job failed for good: ${error.message}`);
     else logger.warn(fields, `job attempt failed; will retry: ${error.message}`);
   });
+  // Emitted by the worker whose check found the job, which is how a dead worker's jobs are taken over.
   worker.on('stalled', (jobId: string) => {
-    logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock (BullMQ moves it back to wait, or to failed after too many stalls)');
+    metrics.jobStalled();
+    logger.warn({ jobId }, 'job stalled: its worker stopped renewing the lock; taken over (moved back to wait, or to failed after too many stalls)');
   });
   worker.on('error', (error: Error) => logger.warn({ err: error }, `worker: ${error.message}`));
 }

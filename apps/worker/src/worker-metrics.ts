@@ -28,6 +28,7 @@ const jobLabel = (name: string) => (KNOWN_JOBS.has(name) ? name : 'other');
 export class WorkerMetrics {
   private readonly completed: Counter<'job'>;
   private readonly failed: Counter<'job' | 'final'>;
+  private readonly stalled: Counter;
   private readonly duration: Histogram<'job' | 'outcome'>;
   private readonly lag: Histogram<'job'>;
 
@@ -43,6 +44,11 @@ export class WorkerMetrics {
       name: 'notify_worker_jobs_failed_total',
       help: 'Failed job attempts, by job name; final="true" when the job went to the failed set, "false" when it will be retried.',
       labelNames: ['job', 'final'],
+      registers,
+    });
+    this.stalled = new Counter({
+      name: 'notify_worker_stalled_jobs_total',
+      help: 'Stalled jobs this worker took over: active jobs whose worker stopped renewing their lock (killed, or cut off from Redis), moved back to wait to run again',
       registers,
     });
     this.duration = new Histogram({
@@ -83,6 +89,11 @@ export class WorkerMetrics {
   /** An attempt failed; `final` when the job is now in the failed set. */
   jobFailed(job: Pick<Job, 'name'>, final: boolean): void {
     this.failed.inc({ job: jobLabel(job.name), final: String(final) });
+  }
+
+  /** This worker's stalled-job check found a job whose lock had expired and moved it back to run again. */
+  jobStalled(): void {
+    this.stalled.inc();
   }
 
   /** One processor call took `seconds`. */

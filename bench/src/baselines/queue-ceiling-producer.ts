@@ -1,23 +1,16 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { JobName, NEW_MESSAGE_STATE, newRecordId, type Message } from '@notify/contracts';
+import { JobName, NEW_MESSAGE_STATE, NOTIFICATION_JOB_OPTIONS, newRecordId, type Message } from '@notify/contracts';
 
 // Baseline "queue ceiling", producer side: adds `message` jobs shaped like the api's (same data,
 // options and one add per request) as fast as the queue takes them, but never more than `window`
 // waiting, so the no-op worker is measured at its sustained pace, not against a growing backlog.
 const [url, prefix, queueName, durationMs, window, payloadBytes] = process.argv.slice(2) as [string, string, string, string, string, string];
 
-// The api's job options (apps/api/src/queue/notification-queue.ts), so BullMQ does the same bookkeeping.
-const JOB_OPTIONS = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 250 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 14 * 24 * 3600, count: 100_000 },
-};
 const CONCURRENT_ADDS = 32;
 
 const connection = new Redis(url, { maxRetriesPerRequest: null });
-const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: JOB_OPTIONS });
+const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
 const content = 'x'.repeat(Number(payloadBytes));
 let added = 0;
 

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { processCpuSeconds } from '@notify/testing';
 import { forkBenchChild } from '../bench-child.js';
 import type { BenchContext } from '../bench-context.js';
-import { cpuMs } from '../process-stats.js';
 
 export interface QueueCeilingResult {
   jobsPerS: number;
@@ -42,7 +42,7 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
       child.child.send(message);
     });
   try {
-    const cpuBefore = { producer: (await cpuMs(producer.pid)) ?? 0, worker: (await cpuMs(worker.pid)) ?? 0, redis: (await cpuMs(bench.stack.redis.pid)) ?? 0 };
+    const cpuBefore = { producer: (await processCpuSeconds(producer.pid)) ?? 0, worker: (await processCpuSeconds(worker.pid)) ?? 0, redis: (await processCpuSeconds(bench.stack.redis.pid)) ?? 0 };
     const startedAt = Date.now();
     const produced = await ask(producer, { cmd: 'run' });
     if (typeof produced.error === 'string') throw new Error(`queue ceiling producer: ${produced.error}`);
@@ -53,7 +53,7 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
       count = await ask(worker, { cmd: 'count' });
     }
     const wallS = (Date.now() - startedAt) / 1000;
-    const cpu = (name: keyof typeof cpuBefore, now: number | undefined) => Math.round((100 * ((now ?? 0) - cpuBefore[name])) / 1000 / wallS);
+    const cpu = (name: keyof typeof cpuBefore, now: number | undefined) => Math.round((100 * ((now ?? 0) - cpuBefore[name])) / wallS);
     const completed = count.completed as number;
     const elapsedS = ((count.lastAt as number) - (produced.startedAt as number)) / 1000;
     return {
@@ -63,9 +63,9 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
       elapsedS: Math.round(elapsedS * 100) / 100,
       concurrency,
       cpuPercent: {
-        producer: cpu('producer', await cpuMs(producer.pid)),
-        worker: cpu('worker', await cpuMs(worker.pid)),
-        redis: cpu('redis', await cpuMs(bench.stack.redis.pid)),
+        producer: cpu('producer', await processCpuSeconds(producer.pid)),
+        worker: cpu('worker', await processCpuSeconds(worker.pid)),
+        redis: cpu('redis', await processCpuSeconds(bench.stack.redis.pid)),
       },
     };
   } finally {

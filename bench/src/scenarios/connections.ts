@@ -1,6 +1,6 @@
+import { settledResidentBytes } from '@notify/testing';
 import { gatewayUrl, type BenchContext } from '../bench-context.js';
 import { mintTokens, pagesByAgent, usersForPages } from '../page-plan.js';
-import { settledResidentBytes } from '../process-stats.js';
 import { mergeConnects } from './workload.js';
 
 export interface ConnectionsResult {

@@ -1,7 +1,7 @@
+import { processCpuSeconds } from '@notify/testing';
 import type { AgentPool } from '../agents/agent-pool.js';
 import type { DriveResult, DriveSpec, GroupStats } from '../agents/agent-protocol.js';
 import { LatencyHistogram, type LatencySummary } from '../latency-histogram.js';
-import { cpuMs } from '../process-stats.js';
 import type { QueueDepthReport, QueueDepthSampler } from '../queue-depth-sampler.js';
 import { StageLagProbe, type StageLags } from '../stage-lag.js';
 
@@ -146,7 +146,7 @@ function cpuPercent(
 }
 
 async function cpuSnapshot(processes: Record<string, number>): Promise<Record<string, number>> {
-  const entries = await Promise.all(Object.entries(processes).map(async ([name, pid]) => [name, (await cpuMs(pid)) ?? 0] as const));
+  const entries = await Promise.all(Object.entries(processes).map(async ([name, pid]) => [name, ((await processCpuSeconds(pid)) ?? 0) * 1000] as const));
   return Object.fromEntries(entries);
 }
 

@@ -119,6 +119,10 @@ export const GatewayConfigSchema = z
     TZ: timeZone,
     /** Largest socket message a client may send, in bytes. */
     SOCKET_MAX_BYTES: positiveInt(100_000),
+    /** Events one socket may send per second on average; over it they get `rate_limited`. 0 turns the limit off. */
+    SOCKET_EVENTS_PER_SECOND: z.coerce.number().int().min(0).max(100_000).default(20),
+    /** Events one socket may send at once; a socket that sends this many more while over its limit is disconnected. */
+    SOCKET_EVENT_BURST: positiveInt(50, 100_000),
     /**
      * `GET /dev/token?uid=&companyID=` mints a browser token for anyone who asks, for the demo page.
      * Development only (`npm start` turns it on); off, the route is 404.

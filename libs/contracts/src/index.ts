@@ -14,6 +14,7 @@ export * from './session-token.js';
 export * from './api-error.js';
 export * from './names.js';
 export * from './jobs.js';
+export * from './job-options.js';
 export * from './bus-envelope.js';
 export * from './socket-events.js';
 export * from './older-page-events.js';

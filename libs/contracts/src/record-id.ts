@@ -45,6 +45,40 @@ export function recordIdTime(id: string): number | undefined {
   }
 }
 
+const RANDOM_CHARS = 16;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const RANDOM_SPACE = 32n ** BigInt(RANDOM_CHARS);
+
+/**
+ * `count` new record ids of one moment, consecutive (the random part of each is the one before
+ * plus 1): {@link recordIdRun} of the first and `count` gives them all again, so one id is all an
+ * idempotency key needs to keep of a many-receiver send.
+ */
+export function newRecordIds(count: number, now: number = Date.now()): RecordId[] {
+  // The monotonic factory increments the last id for a time it has already used: a consecutive run,
+  // and the next id it makes (for any request) comes after the run.
+  return Array.from({ length: count }, () => nextUlid(now));
+}
+
+/**
+ * The `count` consecutive record ids that start at `first`: the same time, the random part counting
+ * up (modulo 2^80, which a run of {@link newRecordIds} never reaches: the factory would throw first).
+ */
+export function recordIdRun(first: RecordId, count: number): RecordId[] {
+  const time = first.slice(0, 26 - RANDOM_CHARS);
+  let random = 0n;
+  for (const char of first.slice(-RANDOM_CHARS)) random = random * 32n + BigInt(CROCKFORD.indexOf(char));
+  return Array.from({ length: count }, (_, offset) => {
+    let value = (random + BigInt(offset)) % RANDOM_SPACE;
+    let text = '';
+    for (let i = 0; i < RANDOM_CHARS; i += 1) {
+      text = CROCKFORD[Number(value % 32n)] + text;
+      value /= 32n;
+    }
+    return time + text;
+  });
+}
+
 /** The lowest record id of millisecond `ms`: every id made at `ms` or later sorts at or after it. */
 export function firstRecordIdAt(ms: number): RecordId {
   return `${encodeTime(ms, 10)}${'0'.repeat(16)}`;

@@ -14,7 +14,7 @@ export interface EmbeddedStackOptions {
   cwd?: string;
   /** Called with every line an app writes (JSON log lines, and anything else it prints). */
   onLine?: (app: AppName, line: string, stream: 'stdout' | 'stderr') => void;
-  /** How long each app may take to log `ready` (ms). Default 30 s. */
+  /** How long each app may take to be ready (ms). Default 30 s. */
   readyTimeoutMs?: number;
 }
 

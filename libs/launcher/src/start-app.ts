@@ -15,11 +15,11 @@ export interface AppExit {
   signal: NodeJS.Signals | null;
 }
 
-/** A running app that has logged its `ready` line. */
+/** A running app that has said it is ready. */
 export interface AppProcess {
   readonly name: AppName;
   readonly pid: number;
-  /** The HTTP port from the `ready` line (api: the API, gateway: socket.io, worker: probes). */
+  /** The HTTP port it said it serves on (api: the API, gateway: socket.io, worker: probes). */
   readonly port: number;
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
@@ -36,7 +36,7 @@ export interface AppProcess {
 export interface StartAppOptions {
   /** The child's whole environment: nothing is inherited. Undefined values are left out. */
   env: Record<string, string | undefined>;
-  /** Give up, and stop the app, when no `ready` line came within this many ms. Default 20 s. */
+  /** Give up, and stop the app, when it has not said it is ready within this many ms. Default 20 s. */
   readyTimeoutMs?: number;
   /** Working directory. Default: the repository root. */
   cwd?: string;
@@ -45,7 +45,7 @@ export interface StartAppOptions {
    * in order (apps before Redis) instead of all dying at once. Default false.
    */
   detached?: boolean;
-  /** Called with every line the app writes, as it comes (before and after `ready`). */
+  /** Called with every line the app writes, as it comes (before and after it is ready). */
   onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
   /** Aborting stops an app that is still starting and rejects. */
   signal?: AbortSignal;
@@ -53,7 +53,7 @@ export interface StartAppOptions {
   keepLines?: number;
 }
 
-/** An app exited, timed out or was aborted before it logged `ready`. */
+/** An app exited, timed out or was aborted before it said it was ready. */
 export class AppStartError extends Error {
   override readonly name = 'AppStartError';
   readonly code = 'app_start_failed';
@@ -69,17 +69,15 @@ export class AppStartError extends Error {
   }
 }
 
-/** The bound port of a pino `{"msg":"ready","port":N}` line, else undefined. */
-function readyPort(line: string): number | undefined {
-  if (!line.includes('"ready"')) return undefined;
-  try {
-    const record: unknown = JSON.parse(line);
-    if (typeof record !== 'object' || record === null) return undefined;
-    const { msg, port } = record as { msg?: unknown; port?: unknown };
-    return msg === 'ready' && Number.isInteger(port) && (port as number) > 0 ? (port as number) : undefined;
-  } catch {
-    return undefined;
-  }
+/**
+ * The bound port of the message an app sends on its IPC channel once it serves
+ * (`{type: 'notify:ready', port}`, from `signalReady` in libs/observability), else undefined. A
+ * message rather than its `ready` log line, so readiness does not depend on `LOG_LEVEL` or `LOG_FORMAT`.
+ */
+function readyPort(message: unknown): number | undefined {
+  if (typeof message !== 'object' || message === null) return undefined;
+  const { type, port } = message as { type?: unknown; port?: unknown };
+  return type === 'notify:ready' && Number.isInteger(port) && (port as number) > 0 ? (port as number) : undefined;
 }
 
 function describeExit({ code, signal }: AppExit): string {
@@ -87,8 +85,8 @@ function describeExit({ code, signal }: AppExit): string {
 }
 
 /**
- * Spawns the built app (`node apps/<app>/dist/main.js`) and resolves once it logs its `ready`
- * JSON line. Rejects with an {@link AppStartError} holding its output if it exits or times out
+ * Spawns the built app (`node apps/<app>/dist/main.js`) with an IPC channel and resolves once it
+ * says on that channel that it serves (whatever its log level). Rejects with an {@link AppStartError} holding its output if it exits or times out
  * first. The child is killed if this process exits, so nothing is left behind.
  */
 export function startApp(app: AppName, options: StartAppOptions): Promise<AppProcess> {
@@ -104,7 +102,7 @@ export function startApp(app: AppName, options: StartAppOptions): Promise<AppPro
   const child = spawn(process.execPath, [entry], {
     cwd: options.cwd ?? repoRoot,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: options.detached ?? false,
   });
   killOnExit(child);
@@ -120,12 +118,15 @@ export function startApp(app: AppName, options: StartAppOptions): Promise<AppPro
       lines.push(line);
       if (lines.length > keepLines) lines.shift();
       options.onLine?.(line, name);
-      if (port === undefined && name === 'stdout') {
-        port = readyPort(line);
-        if (port !== undefined) onReady?.();
-      }
     });
   };
+  child.on('message', (message) => {
+    if (port !== undefined) return;
+    port = readyPort(message);
+    if (port !== undefined) onReady?.();
+  });
+  // The channel is only for that one message: it must not keep this process alive.
+  child.channel?.unref();
   read(child.stdout, 'stdout');
   read(child.stderr, 'stderr');
 
@@ -168,7 +169,7 @@ export function startApp(app: AppName, options: StartAppOptions): Promise<AppPro
       void stopChild(child, 2000);
     };
     const timeoutMs = options.readyTimeoutMs ?? 20_000;
-    const timer = setTimeout(() => giveUp(`did not log "ready" within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => giveUp(`was not ready within ${timeoutMs} ms`), timeoutMs);
     const onAbort = () => giveUp('start was aborted');
     options.signal?.addEventListener('abort', onAbort, { once: true });
     const settle = () => {

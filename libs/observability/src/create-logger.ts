@@ -1,4 +1,4 @@
-import { pino, type Logger, type LevelWithSilent } from 'pino';
+import { pino, type DestinationStream, type Logger, type LevelWithSilent } from 'pino';
 import pretty from 'pino-pretty';
 
 export interface LoggerOptions {
@@ -8,6 +8,11 @@ export interface LoggerOptions {
   level?: LevelWithSilent;
   /** `json` (default): one JSON object per line; `pretty`: colourful lines for a terminal. */
   format?: 'json' | 'pretty';
+  /**
+   * Where JSON lines go instead of stdout (each `write` gets one line), e.g. a test keeping an
+   * in-process app's lines. Default: stdout, written synchronously. Ignored with `pretty`.
+   */
+  destination?: DestinationStream;
 }
 
 /**
@@ -21,7 +26,7 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const base = { name: options.name, level: options.level ?? 'info' };
   if (options.format === 'pretty') return pino(base, pretty({ colorize: true, ignore: 'pid,hostname' }));
-  return pino(base, pino.destination({ dest: 1, sync: true }));
+  return pino(base, options.destination ?? pino.destination({ dest: 1, sync: true }));
 }
 
-export type { Logger } from 'pino';
+export type { DestinationStream, Logger } from 'pino';

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Document } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { NEW_MESSAGE_STATE, newRecordId } from '@notify/contracts';
-import type { Message } from '@notify/contracts';
+import { newRecordId } from '@notify/contracts';
 import { StoreMismatchError } from '../src/store-errors.js';
 import { MongoStore } from '../src/mongo/mongo-store.js';
 import type { MongoStoreOptions } from '../src/mongo/mongo-store.js';
@@ -16,6 +15,7 @@ import { counterQuery, type CounterDocument } from '../src/mongo/inbox-counters.
 import { mongoQueries } from '../src/mongo/mongo-queries.js';
 import type { FindShape } from '../src/mongo/mongo-queries.js';
 import { runStoreContract } from './store-contract.js';
+import { testMessage } from './test-records.js';
 
 // MONGO_URL's server, or the run's own FerretDB (libs/testing/src/mongo-global-setup.ts).
 const server = inject('mongoServer');
@@ -36,9 +36,7 @@ const ferretSkip = (reason: string) => (isFerret ? ` (MongoDB only: ${reason})` 
 const CAP_BYTES = 64 * 1024 ** 2;
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
-function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', ...NEW_MESSAGE_STATE, ...fields };
-}
+const message = testMessage;
 
 /** Every `stage` of every winning plan in an explain() answer (find, aggregate, sharded or not). */
 function winningStages(explain: Document): { stage: string; indexName?: unknown }[] {

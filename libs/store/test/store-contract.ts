@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dynamic, Message, NEW_MESSAGE_STATE, NO_COUNTS, newRecordId } from '@notify/contracts';
+import { Dynamic, Message, NO_COUNTS } from '@notify/contracts';
 import type { MessageQuery, NotificationStore } from '../src/notification-store.js';
+import { TEST_DATE as DATE, testDynamic as dynamic, testMessage as message, testMessages as messages } from './test-records.js';
 
 /** Makes a fresh, empty store; `messagesCapDocs` is its message cap. */
 export type CreateStore = (options: { messagesCapDocs: number }) => Promise<NotificationStore>;
@@ -15,21 +16,7 @@ export interface StoreContractOptions {
   capAppliedLater?: string;
 }
 
-const DATE = '2026-03-04T05:06:07.089Z';
 const READ_AT = '2026-03-05T10:00:00.000Z';
-
-function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hello', content: 'Body', date: DATE, ...NEW_MESSAGE_STATE, ...fields };
-}
-
-function dynamic(fields: Partial<Dynamic> = {}): Dynamic {
-  return { id: newRecordId(), companyID: 'c1', operatorID: 'op1', operator: 'Olga', title: 'Created a task', content: 'Task #1', date: DATE, ...fields };
-}
-
-/** `count` messages with increasing ids, oldest first. */
-function messages(count: number, fields: Partial<Message> = {}): Message[] {
-  return Array.from({ length: count }, (_, i) => message({ title: `m${i}`, ...fields }));
-}
 
 const ids = (records: readonly { id: string }[]) => records.map((record) => record.id);
 const newestFirst = <T extends { id: string }>(records: readonly T[]) => [...records].sort((a, b) => (a.id < b.id ? 1 : -1));

@@ -15,3 +15,6 @@ export * from './in-process-stack.js';
 export * from './use-in-process-stack.js';
 export * from './page-inbox.js';
 export * from './send-many.js';
+export * from './log-lines.js';
+export * from './scrape-metrics.js';
+export * from './hostile-corpus.js';

@@ -25,3 +25,24 @@ export async function processCpuSeconds(pid: number): Promise<number | undefined
     return undefined;
   }
 }
+
+/**
+ * Resident memory once a process has settled: sampled every 250 ms for at least `minMs`, until it
+ * has not dropped for 2 s (or `maxMs` has passed), and the lowest sample. A single reading right
+ * after a burst of work counts whatever garbage V8 has not collected yet, which is not memory the
+ * process keeps (10,000 page connects read 16 or 26 KiB per page depending on when it was taken).
+ */
+export async function settledResidentBytes(pid: number, minMs: number, maxMs = 10_000): Promise<number | undefined> {
+  const started = Date.now();
+  let lowest = await processRssBytes(pid);
+  let lowestAt = started;
+  while (lowest !== undefined && Date.now() - started < maxMs && (Date.now() - started < minMs || Date.now() - lowestAt < 2000)) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = await processRssBytes(pid);
+    if (now !== undefined && now < lowest) {
+      lowest = now;
+      lowestAt = Date.now();
+    }
+  }
+  return lowest;
+}

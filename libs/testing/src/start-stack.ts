@@ -13,7 +13,7 @@ export interface StackOptions {
   gateways?: number;
   /** How many workers to start. Default 1. */
   workers?: number;
-  /** Extra environment for every app; wins over the stack's own (keep LOG_LEVEL at info or finer: `ready` is an info line). */
+  /** Extra environment for every app; wins over the stack's own. */
   env?: Record<string, string>;
   /** A Redis to use (and leave running). Default: one of its own on a free port, append-only file on, stopped by `stop()`. */
   redis?: RedisServer;

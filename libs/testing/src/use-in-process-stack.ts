@@ -2,15 +2,23 @@ import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { closeAllPages } from './page.js';
 import { startInProcessStack, type InProcessStack, type InProcessStackOptions } from './in-process-stack.js';
 
+export interface UseInProcessStackOptions extends Omit<InProcessStackOptions, 'redisUrl'> {
+  /**
+   * Run on a redis-server of the stack's own (for a test that stops Redis) instead of the run's
+   * shared one (`inject('redisUrl')`, the integration project's global setup). Default false.
+   */
+  ownRedis?: boolean;
+}
+
 /**
- * Registers the hooks of a file whose tests share one in-process stack on the run's Redis
- * (`inject('redisUrl')`, the integration project's global setup): started before all tests, pages
- * closed after each, stopped after all (even when they fail). Returns a getter for the stack.
+ * Registers the hooks of a file whose tests share one in-process stack: started before all tests,
+ * pages closed after each, stopped after all (even when they fail). Returns a getter for the stack.
  */
-export function useInProcessStack(options: Omit<InProcessStackOptions, 'redisUrl'> = {}): () => InProcessStack {
+export function useInProcessStack(options: UseInProcessStackOptions = {}): () => InProcessStack {
   let current: InProcessStack | undefined;
+  const { ownRedis = false, ...stackOptions } = options;
   beforeAll(async () => {
-    current = await startInProcessStack({ redisUrl: inject('redisUrl'), ...options });
+    current = await startInProcessStack({ ...stackOptions, redisUrl: ownRedis ? undefined : inject('redisUrl') });
   });
   afterEach(closeAllPages);
   afterAll(async () => {

@@ -17,6 +17,11 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  * `Idempotency-Key` support: the first request with a key stores what it was answered; a retry with
  * the same key (and the same body) gets the same answer, and a different body gets 409. The
  * caller bounds the time (the send use cases' one deadline covers the claim and the enqueue).
+ *
+ * Each key is kept `ttlSeconds` whatever the rate of keyed requests, and Redis runs `noeviction`:
+ * what `fresh()` returns must be small and of constant size (the send use cases keep one record id,
+ * `Acceptance`, and derive the rest), so that memory grows with the rate and nothing else. A key
+ * takes about 300 bytes of Redis memory (README, "Idempotency keys and Redis memory").
  */
 export class IdempotencyKeys {
   constructor(
@@ -26,7 +31,8 @@ export class IdempotencyKeys {
 
   /**
    * Returns `fresh()` for a new key (or no key), else what the first request with this key got.
-   * `scope` separates producers (the API key), `body` is what the request asked for.
+   * `scope` separates producers (the API key), `body` is what the request asked for (only its
+   * digest is kept). `T` is stored as JSON: keep it a few dozen bytes.
    */
   async claim<T>(scope: string, key: string | undefined, body: unknown, fresh: () => T): Promise<T> {
     if (key === undefined) return fresh();

@@ -1,18 +1,7 @@
-import { Queue, type JobsOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobName, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
+import { JobName, NOTIFICATION_JOB_OPTIONS, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
 import { JobBatcher } from './job-batcher.js';
-
-/**
- * How every notification job runs: retried with exponential backoff (about 9 minutes in all
- * before it lands in the failed set), completed jobs kept on a bound, failed ones kept for inspection.
- */
-export const NOTIFICATION_JOB_OPTIONS: JobsOptions = {
-  attempts: 12,
-  backoff: { type: 'exponential', delay: 250 },
-  removeOnComplete: { age: 3600, count: 1000 },
-  removeOnFail: { age: 14 * 24 * 3600, count: 100_000 },
-};
 
 export interface NotificationQueueOptions {
   /** BullMQ key prefix (REDIS_PREFIX). */

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { NEW_MESSAGE_STATE, NO_COUNTS, newRecordId, type Message } from '@notify/contracts';
+import { NO_COUNTS, newRecordId } from '@notify/contracts';
 import { waitUntil } from '@notify/testing';
 import { runStoreContract } from '../../test/store-contract.js';
+import { testMessage } from '../../test/test-records.js';
 import { StoreUnavailableError } from '../store-errors.js';
 import { sqliteQueries, type SqlQuery } from './sqlite-queries.js';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
@@ -21,9 +22,7 @@ runStoreContract('sqlite', ({ messagesCapDocs }) => SqliteStore.open({ path: fre
 
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
-function message(fields: Partial<Message> = {}): Message {
-  return { id: newRecordId(), companyID: 'c1', receiverID: 'alice', typeID: 1, title: 'Hi', content: 'Body', date: '2026-03-04T05:06:07.000Z', ...NEW_MESSAGE_STATE, ...fields };
-}
+const message = testMessage;
 
 describe('SqliteStore', () => {
   const cleanups: (() => unknown)[] = [];

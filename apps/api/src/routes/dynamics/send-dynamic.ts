@@ -1,5 +1,6 @@
-import { newRecordId, type Dynamic, type SendDynamicBody, type SendDynamicResponse } from '@notify/contracts';
+import type { Dynamic, SendDynamicBody, SendDynamicResponse } from '@notify/contracts';
 import { withDeadline } from '../../errors/with-deadline.js';
+import { acceptedRecords, newAcceptance } from '../acceptance.js';
 import type { SendContext, SendDeps } from '../send-context.js';
 
 /** `POST /v1/dynamics` (and `/push`): one operation-log entry for a company's feed. */
@@ -12,13 +13,12 @@ export class SendDynamic {
   }
 
   private async accept(body: SendDynamicBody, context: SendContext): Promise<SendDynamicResponse> {
-    const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => ({
-      id: newRecordId(),
-      acceptedAt: new Date().toISOString(),
-    }));
-    const dynamic: Dynamic = { id: acceptance.id, ...body, date: body.date ?? acceptance.acceptedAt };
+    const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => newAcceptance(1));
+    const { ids, acceptedAt } = acceptedRecords(acceptance, 1);
+    const id = ids[0] as string;
+    const dynamic: Dynamic = { id, ...body, date: body.date ?? acceptedAt };
     await this.deps.queue.enqueueDynamic(dynamic, context.requestId);
     this.deps.apiMetrics.dynamicsAccepted.inc();
-    return { id: acceptance.id, status: 'queued' };
+    return { id, status: 'queued' };
   }
 }

@@ -1,9 +1,10 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler } from 'express';
 import type { ApiDeps } from '../../api-deps.js';
 import { InvalidInputError } from '../../errors/http-errors.js';
 import type { ApiMetrics } from '../../metrics/api-metrics.js';
 import { apiKeyAuth } from '../../middleware/api-key-auth.js';
 import { parseInput } from '../../middleware/parse-input.js';
+import { formBody, jsonBody, utf8Query } from '../../middleware/read-body.js';
 import { SendDynamic } from '../dynamics/send-dynamic.js';
 import { SendMessages } from '../messages/send-messages.js';
 import { sendContextOf } from '../send-context.js';
@@ -63,9 +64,11 @@ export function pushRouter(deps: ApiDeps, apiMetrics: ApiMetrics, rateLimit: Req
   // Route-level, not router.use(): mounted at the root, these must not run for any other path.
   const chain: RequestHandler[] = [
     answerAsPlainText,
-    // The key may be a body field, so the body is read before the key is checked (unlike /v1).
-    express.urlencoded({ extended: false, limit }),
-    express.json({ limit, strict: false }),
+    // The key may be a body field, so the body is read before the key is checked (unlike /v1);
+    // the query string and the body are refused with 400 when they are not UTF-8.
+    utf8Query(),
+    formBody({ limit }),
+    jsonBody({ limit }),
     apiKeyAuth(deps.config.API_KEYS, { fallback: keyOf }),
     rateLimit,
     push,

@@ -1,7 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { z } from 'zod';
 import { IDENTIFIER_PATTERN, MintTokenBody, ReadSelector, SendDynamicBody, SendMessageBody } from '@notify/contracts';
-import { seededRandom } from '@notify/testing';
+import { seededRandom } from './seeded-random.js';
 
 /**
  * A deterministic corpus of hostile HTTP requests for the api's POST endpoints: malformed,
@@ -510,13 +510,13 @@ function malformedJson(random: Random, shape: EndpointShape): Draft {
   return { label: `raw:${label}`, contentType: JSON_TYPE, body };
 }
 
-/** Bytes that are not UTF-8 (overlong, lone continuation, surrogate halves encoded) inside an otherwise broken body. */
+/** Bytes that are not UTF-8 (overlong, lone continuation, surrogate halves encoded, truncated) inside an otherwise broken body. */
 function invalidUtf8(random: Random, shape: EndpointShape): Draft {
-  const sequences = [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80]];
+  const sequences = [[0xc0, 0xaf], [0xe0, 0x80, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe], [0xff], [0xc3, 0x28], [0xf0, 0x9f, 0x98], [0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xf4, 0x90, 0x80, 0x80]];
   const bad = Buffer.from(pick(random, sequences));
   const field = pick(random, Object.keys(shape.fields));
-  // The broken bytes go into an identifier-ish field where even their U+FFFD decoding is invalid,
-  // or outside any string, where they break the JSON.
+  // The broken bytes go into a field (refused as not UTF-8 before any decoding), or outside any
+  // string, where they break the JSON too.
   const head = Buffer.from(`{"${field}":"`);
   const tail = Buffer.from(`"${random() < 0.5 ? '' : ','}`);
   const bytes = Buffer.concat([head, bad, tail, random() < 0.5 ? bad : Buffer.from('}')]);

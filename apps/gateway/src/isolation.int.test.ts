@@ -1,24 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, openPage, waitUntil, startStack, type Page, type Stack } from '@notify/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, openPage, useInProcessStack, waitUntil, type Page } from '@notify/testing';
 
-// SPEC Guarantees: no user can receive another user's messages or another company's dynamics or
+// No user can receive another user's messages or another company's dynamics or
 // presence. The attacker holds only browser tokens for uid 1 of company 7 and tries every event
 // sequence below, on both of two gateways; the victims are uid 2 (company 7) and company 8.
 
 describe('a token for uid 1 never yields uid 2’s messages or company 8’s dynamics and presence', () => {
-  let stack: Stack;
+  const stack = useInProcessStack({ gateways: 2, env: { LOGIN_TIMEOUT_MS: '4000' } });
   let api: ApiClient;
   let gwA: string;
   let gwB: string;
 
-  beforeAll(async () => {
-    stack = await startStack({ gateways: 2, env: { LOGIN_TIMEOUT_MS: '4000' } });
-    api = stack.client;
-    [gwA, gwB] = stack.gatewayUrls as [string, string];
-  });
-  afterAll(async () => {
-    closeAllPages();
-    await stack?.stop();
+  beforeAll(() => {
+    api = stack().client;
+    [gwA, gwB] = stack().gatewayUrls as [string, string];
   });
 
   const sendTo2 = async (typeID: number, title: string) => {

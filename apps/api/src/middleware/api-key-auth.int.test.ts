@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
-import { ApiClient, jobCounts, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
+import { ApiClient, jobCounts, openStackQueue, useInProcessStack } from '@notify/testing';
 
-// SPEC HTTP API: producers authenticate with `Authorization: Bearer <key>` (one of API_KEYS) on
-// every write and read endpoint; `/push` also takes the key as a `key` field; Bull Board is
-// behind HTTP basic auth. Every route × every wrong credential → 401, and nothing happens.
+// Producers authenticate with `Authorization: Bearer <key>` (one of API_KEYS) on every write and
+// read endpoint; `/push` also takes the key as a `key` field. Every route × every wrong
+// credential → 401, and nothing happens. (Bull Board's basic auth: routes/bull-board.)
 
 interface Route {
   method: 'GET' | 'POST';
@@ -37,12 +37,8 @@ const ROUTES: Route[] = [
 ];
 
 describe('producer keys on every endpoint', () => {
-  let stack: Stack;
-
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(() => stack?.stop());
+  const BULL_BOARD_PASSWORD = 'board-password-1';
+  const running = useInProcessStack({ env: { BULL_BOARD_PASSWORD } });
 
   const credentialVariants = (key: string): [string, Record<string, string>, string?][] => [
     ['no Authorization', {}],
@@ -59,8 +55,8 @@ describe('producer keys on every endpoint', () => {
     ['Basic scheme', { authorization: `Basic ${Buffer.from(`${key}:`).toString('base64')}` }],
     ['Token scheme', { authorization: `Token ${key}` }],
     ['X-Api-Key header', { 'x-api-key': key }],
-    ['Bull Board password as key', { authorization: `Bearer ${stack.env.BULL_BOARD_PASSWORD}` }],
-    ['JWT secret as key', { authorization: `Bearer ${stack.jwtSecret}` }],
+    ['Bull Board password as key', { authorization: `Bearer ${BULL_BOARD_PASSWORD}` }],
+    ['JWT secret as key', { authorization: `Bearer ${running().jwtSecret}` }],
     ['browser token as key', { authorization: 'Bearer BROWSER_TOKEN' }],
     // Keys in the query string are only for /push (as `key`); on /v1 they mean nothing.
     ['key in ?key= on /v1', {}, `key=${encodeURIComponent(key)}`],
@@ -68,7 +64,7 @@ describe('producer keys on every endpoint', () => {
   ];
 
   const call = async (route: Route, headers: Record<string, string>, query?: string) => {
-    const client = new ApiClient(stack.apiUrl);
+    const client = new ApiClient(running().apiUrl);
     const path = query ? `${route.path}${route.path.includes('?') ? '&' : '?'}${query}` : route.path;
     if (route.form) {
       return client.request(route.method, path, {
@@ -80,11 +76,11 @@ describe('producer keys on every endpoint', () => {
   };
 
   it('answers 401 for every route and every wrong credential, in the SPEC error shape (plain "fail" on /push)', async () => {
-    const browserToken = await stack.client.mintToken(1, 7);
+    const browserToken = await running().client.mintToken(1, 7);
     const wrong: string[] = [];
     for (const route of ROUTES) {
       const isPush = route.path.startsWith('/push');
-      for (const [name, rawHeaders, query] of credentialVariants(stack.apiKey)) {
+      for (const [name, rawHeaders, query] of credentialVariants(running().apiKey)) {
         if (isPush && query?.startsWith('key=')) continue; // that one is a valid key for /push
         const headers = Object.fromEntries(Object.entries(rawHeaders).map(([h, v]) => [h, v.replace('BROWSER_TOKEN', browserToken)]));
         const response = await call(route, headers, query);
@@ -96,20 +92,20 @@ describe('producer keys on every endpoint', () => {
   });
 
   it('answers 401 before looking at the body: an invalid or oversized body without a key is still 401', async () => {
-    const anonymous = new ApiClient(stack.apiUrl);
+    const anonymous = new ApiClient(running().apiUrl);
     expect((await anonymous.request('POST', '/v1/messages', { body: { companyID: { $gt: '' } } })).status).toBe(401);
     expect((await anonymous.request('POST', '/v1/messages', { rawBody: '{broken', headers: { 'content-type': 'application/json' } })).status).toBe(401);
     expect((await anonymous.request('POST', '/v1/dynamics', { body: { title: 'x'.repeat(400_000) } })).status).toBe(401);
   });
 
   it('did nothing for any refused request: no job, no row, no token', async () => {
-    const queue = openStackQueue(stack);
+    const queue = openStackQueue(running());
     try {
       expect(Object.values(await jobCounts(queue)).reduce((a, b) => a + b, 0)).toBe(0);
     } finally {
       await queue.close();
     }
-    const db = new Database(stack.sqlitePath, { readonly: true });
+    const db = new Database(running().sqlitePath, { readonly: true });
     try {
       expect(db.prepare('SELECT (SELECT COUNT(*) FROM messages) + (SELECT COUNT(*) FROM dynamics) AS n').get()).toEqual({ n: 0 });
     } finally {
@@ -120,106 +116,16 @@ describe('producer keys on every endpoint', () => {
   it('lets the real key through on every route (so the 401s above are about the key)', async () => {
     const refused: string[] = [];
     for (const route of ROUTES) {
-      const response = await call(route, { authorization: `Bearer ${stack.apiKey}` });
+      const response = await call(route, { authorization: `Bearer ${running().apiKey}` });
       if (response.status === 401 || response.status >= 500) refused.push(`${route.method} ${route.path} → ${response.status}`);
     }
     expect(refused).toEqual([]);
-    const viaField = await call({ method: 'POST', path: '/push', form: { ...ROUTES.at(-1)!.form!, key: stack.apiKey } }, {});
+    const viaField = await call({ method: 'POST', path: '/push', form: { ...ROUTES.at(-1)!.form!, key: running().apiKey } }, {});
     expect(viaField.status).toBe(200);
   });
 
-  it('keeps Bull Board behind basic auth', async () => {
-    const anonymous = new ApiClient(stack.apiUrl);
-    const open = await anonymous.request('GET', '/admin/queues');
-    expect(open.status).toBe(401);
-    expect(open.headers.get('www-authenticate')).toMatch(/^Basic/i);
-    const basic = (user: string, password: string) => ({ authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` });
-    const user = stack.env.BULL_BOARD_USER ?? 'admin';
-    const password = stack.env.BULL_BOARD_PASSWORD ?? '';
-    for (const headers of [
-      { authorization: `Bearer ${stack.apiKey}` },
-      basic(user, 'wrong-password'),
-      basic(user, `${password}x`),
-      basic('root', password),
-      basic(user, ''),
-      basic('', ''),
-      { authorization: 'Basic !!!not-base64' },
-    ]) {
-      for (const path of ['/admin/queues', '/admin/queues/', '/admin/queues/api/queues', '/ADMIN/QUEUES']) {
-        const response = await anonymous.request('GET', path, { headers });
-        expect(response.status, `${path} with ${headers.authorization}`).toBe(401);
-      }
-    }
-    expect((await anonymous.request('GET', '/admin/queues', { headers: basic(user, password) })).status).toBe(200);
-  });
-
   it('does not serve the development token route on the gateway by default', async () => {
-    const response = await fetch(`${stack.gatewayUrls[0]}/dev/token?uid=2&companyID=8`);
+    const response = await fetch(`${running().gatewayUrls[0]}/dev/token?uid=2&companyID=8`);
     expect(response.status).toBe(404);
-  });
-});
-
-// Issue 4 (authorization): a per-key rate limit with 429 and Retry-After; one producer over its
-// limit does not slow another down, and a refused write stores nothing.
-describe('the per-key rate limit', () => {
-  let stack: Stack;
-  const keys = [`rate_a_${'a'.repeat(24)}`, `rate_b_${'b'.repeat(24)}`] as const;
-  const LIMIT = 5;
-
-  beforeAll(async () => {
-    stack = await startStack({ env: { API_KEYS: keys.join(','), API_RATE_LIMIT: String(LIMIT) } });
-  });
-  afterAll(() => stack?.stop());
-
-  it('answers 429 rate_limited with Retry-After over the limit, per key, and stores nothing for refused writes', async () => {
-    const [noisy, quiet] = keys.map((key) => new ApiClient(stack.apiUrl, key)) as [ApiClient, ApiClient];
-    // A burst, then one more request right after it: that one is refused too, unless the burst
-    // ended just as the limiter's one-second window turned, in which case the pair is tried again.
-    const burst: Awaited<ReturnType<ApiClient['sendMessage']>>[] = [];
-    let stillLimited: Awaited<ReturnType<ApiClient['request']>> | undefined;
-    for (let attempt = 0; attempt < 3 && stillLimited?.status !== 429; attempt += 1) {
-      burst.push(
-        ...(await Promise.all(
-          Array.from({ length: 40 }, (_, n) => noisy.sendMessage({ companyID: 7, receiverID: 'rl', typeID: 1, title: `burst ${attempt}.${n}`, content: '' })),
-        )),
-      );
-      stillLimited = await noisy.request('GET', '/v1/users/rl/unread-count');
-    }
-    // The Retry-After clock runs from here.
-    const limitedAt = Date.now();
-    expect(stillLimited?.status).toBe(429);
-    const limited = burst.filter((r) => r.status === 429);
-    const accepted = burst.filter((r) => r.status === 202);
-    expect(limited.length).toBeGreaterThan(0);
-    expect(burst.every((r) => r.status === 202 || r.status === 429)).toBe(true);
-    for (const response of limited) {
-      expect(ApiErrorBody.parse(response.body).error.code).toBe('rate_limited');
-      expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    }
-    // The other key is not affected by the first one's burst.
-    const other = await quiet.sendMessage({ companyID: 7, receiverID: 'rl', typeID: 1, title: 'quiet', content: '' });
-    expect(other.status).toBe(202);
-
-    // After Retry-After, the noisy key may send again, and not long before.
-    const retryAfter = Number(stillLimited?.headers.get('retry-after'));
-    expect(retryAfter).toBeGreaterThanOrEqual(1);
-    await waitUntil(async () => (await noisy.request('GET', '/v1/users/rl/unread-count')).status === 200, {
-      timeoutMs: retryAfter * 1000 + 1000,
-      message: `the noisy key is let through again after Retry-After (${retryAfter} s)`,
-    });
-    expect(Date.now() - limitedAt).toBeGreaterThanOrEqual((retryAfter - 1) * 1000);
-
-    // Only the accepted ones are stored.
-    const ids = [...accepted, other].map((r) => r.body.ids[0] as string);
-    const listed = async () => (await quiet.request('GET', '/v1/users/rl/messages?limit=100')).body.items?.map((m: { id: string }) => m.id) ?? [];
-    let stored: string[] = [];
-    await waitUntil(
-      async () => {
-        stored = await listed();
-        return stored.length >= ids.length;
-      },
-      { timeoutMs: 10_000, message: 'every accepted message is listed' },
-    );
-    expect(new Set(stored)).toEqual(new Set(ids));
   });
 });

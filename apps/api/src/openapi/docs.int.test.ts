@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { useStack } from '@notify/testing';
+import { useInProcessStack } from '@notify/testing';
 
-// Issue 5: an OpenAPI 3.1 document generated from the contracts at /openapi.json, and a page for
-// people at /docs served from swagger-ui-dist (no CDN). Neither needs a key.
+// An OpenAPI 3.1 document generated from the contracts at /openapi.json, and a page for people at
+// /docs served from swagger-ui-dist (no CDN). Neither needs a key.
 describe('API docs', () => {
-  const fx = useStack({ workers: 0, gateways: 0 });
+  const stack = useInProcessStack({ gateways: 0, worker: false });
 
   it('serves the OpenAPI 3.1 document', async () => {
-    const response = await fetch(`${fx.stack.apiUrl}/openapi.json`);
+    const response = await fetch(`${stack().apiUrl}/openapi.json`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^application\/json/);
     const document = (await response.json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
@@ -17,7 +17,7 @@ describe('API docs', () => {
   });
 
   it('serves /docs as HTML whose assets all load from the api itself', async () => {
-    const response = await fetch(`${fx.stack.apiUrl}/docs`);
+    const response = await fetch(`${stack().apiUrl}/docs`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
     const pageUrl = response.url;
@@ -39,8 +39,8 @@ describe('API docs', () => {
   });
 
   it('serves nothing else of swagger-ui-dist', async () => {
-    expect((await fetch(`${fx.stack.apiUrl}/docs/index.html`)).status).toBe(404);
-    expect((await fetch(`${fx.stack.apiUrl}/docs/package.json`)).status).toBe(404);
-    expect((await fetch(`${fx.stack.apiUrl}/docs/../package.json`)).status).toBe(404);
+    expect((await fetch(`${stack().apiUrl}/docs/index.html`)).status).toBe(404);
+    expect((await fetch(`${stack().apiUrl}/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${stack().apiUrl}/docs/../package.json`)).status).toBe(404);
   });
 });
