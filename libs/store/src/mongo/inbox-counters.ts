@@ -58,14 +58,14 @@ const counterId = (receiverID: string, hour: number, companyID: string, typeID: 
 export class CounterDeltas {
   private readonly byCounter = new Map<string, CounterDocument>();
 
-  /** Adds `sign` × the contribution of `message` in `state` to its counter. */
-  add(message: Pick<CountedFields, '_id' | 'receiverID' | 'companyID' | 'typeID'>, state: Contribution, sign: 1 | -1): void {
-    if (state.unread === 0 && state.unseen === 0) return;
+  /** Adds `sign` × `times` × the contribution of `message` in `state` to its counter. */
+  add(message: Pick<CountedFields, '_id' | 'receiverID' | 'companyID' | 'typeID'>, state: Contribution, sign: 1 | -1, times = 1): void {
+    if ((state.unread === 0 && state.unseen === 0) || times === 0) return;
     const hour = hourOf(message._id);
     const id = counterId(message.receiverID, hour, message.companyID, message.typeID);
     const counter = this.byCounter.get(id) ?? { _id: id, receiverID: message.receiverID, companyID: message.companyID, typeID: message.typeID, hour, unread: 0, unseen: 0 };
-    counter.unread += sign * state.unread;
-    counter.unseen += sign * state.unseen;
+    counter.unread += sign * times * state.unread;
+    counter.unseen += sign * times * state.unseen;
     this.byCounter.set(id, counter);
   }
 
@@ -151,21 +151,6 @@ export class InboxCounters {
     // Counters of hours retention has dropped count nothing: remove them (best effort) so reads stay small.
     if (stale.length > 0) void this.counters.deleteMany({ _id: { $in: stale } }).catch(() => undefined);
     return counts;
-  }
-
-  /**
-   * Sets the user's counters of `hours` to what the messages say now: after a change that raced
-   * another one (so the deltas are unknown), and for messages of earlier versions.
-   */
-  async recount(receiverID: string, hours: readonly number[]): Promise<void> {
-    for (const hour of new Set(hours)) {
-      const deltas = new CounterDeltas();
-      for (const message of await this.inboxMessages(receiverID, undefined, firstRecordIdAt(hour * COUNTER_HOUR_MS), firstRecordIdAt((hour + 1) * COUNTER_HOUR_MS))) {
-        deltas.add(message, contributionOf(message), 1);
-      }
-      await this.counters.deleteMany({ _id: { $gte: `${receiverID}|${String(hour).padStart(10, '0')}|`, $lt: `${receiverID}|${String(hour).padStart(10, '0')}|~` } });
-      await this.apply(deltas);
-    }
   }
 
   /** The user's counted messages (unread or unseen, in the inbox) with ids in [from, to). */

@@ -13,7 +13,7 @@ import type { DynamicDocument } from './dynamic-document.js';
 import { ensureMongoCollections } from './ensure-mongo-collections.js';
 import { CHANGE_APPLIES_TO, changeSet, fromMessageDocument, NOT_SET, toMessageDocument } from './message-document.js';
 import type { MessageDocument, MessageState } from './message-document.js';
-import { contributionOf, CounterDeltas, hourOf, InboxCounters, type CountedFields, type CounterDocument } from './inbox-counters.js';
+import { contributionOf, COUNTED_FIELDS, CounterDeltas, hourOf, InboxCounters, type CountedFields, type CounterDocument } from './inbox-counters.js';
 import type { MessagesRetention } from './messages-retention.js';
 import { mongoClientOptions } from './mongo-client-options.js';
 import { COUNTERS_COLLECTION, DYNAMICS_COLLECTION, MESSAGES_COLLECTION } from './mongo-collection-specs.js';
@@ -120,42 +120,38 @@ export class MongoStore implements NotificationStore {
   }
 
   /**
-   * Finds the messages the change would alter and updates them in groups of the same state, each
-   * update repeating that state as its condition, so the counters get exact deltas. Without
-   * multi-document transactions, a concurrent change can alter some of them first: then the
-   * counters of their hours are counted again from the messages.
+   * Finds the messages the change would alter and updates them in groups that share a state and a
+   * counter (hour, company, type), each update repeating that state as its condition. Every message
+   * of a group moves the counters the same way, so the number an update modified is the exact
+   * delta of its counter, even when a concurrent change altered some of them first (without
+   * multi-document transactions, that is what makes the counters exact).
    */
   async changeMessages(receiverID: string, change: MessageChange, selector: ReadSelector, at: string): Promise<RecordId[]> {
     const filter = { ...mongoQueries.selected(receiverID, selector), ...CHANGE_APPLIES_TO[change] };
-    const projection = { _id: 1, receiverID: 1, companyID: 1, typeID: 1, isRead: 1, isSeen: 1, isArchived: 1, isDeleted: 1 } as const;
     const found = await this.attempt('changeMessages', () =>
-      this.messages.find<CountedFields>(filter, { projection, sort: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
+      this.messages.find<CountedFields>(filter, { projection: COUNTED_FIELDS, sort: { _id: 1 }, maxTimeMS: this.timeoutMs }).toArray(),
     );
     if (found.length === 0) return [];
-    const byState = new Map<string, CountedFields[]>();
+    const groups = new Map<string, CountedFields[]>();
     for (const document of found) {
-      const key = `${document.isRead}|${document.isSeen}|${document.isArchived}`;
-      byState.set(key, [...(byState.get(key) ?? []), document]);
+      const key = `${document.isRead}|${document.isSeen}|${document.isArchived}|${hourOf(document._id)}|${document.companyID}|${document.typeID}`;
+      groups.set(key, [...(groups.get(key) ?? []), document]);
     }
     const deltas = new CounterDeltas();
-    let raced = false;
-    for (const group of byState.values()) {
-      const before: MessageState = group[0] as CountedFields;
-      const { isRead, isSeen, isArchived } = before;
-      const set = changeSet(change, at, before);
-      const result = await this.attempt('changeMessages', () =>
-        this.messages.updateMany({ _id: { $in: group.map((document) => document._id) }, receiverID, isDeleted: false, isRead, isSeen, isArchived }, { $set: set }),
-      );
-      if (result.modifiedCount !== group.length) raced = true;
-      const after = { ...before, ...set } as MessageState;
-      for (const document of group) {
-        deltas.add(document, contributionOf(before), -1);
-        deltas.add(document, contributionOf(after), 1);
-      }
-    }
-    await this.attempt('changeMessages', () =>
-      raced ? this.counters.recount(receiverID, found.map((document) => hourOf(document._id))) : this.counters.apply(deltas),
+    await Promise.all(
+      [...groups.values()].map(async (group) => {
+        const first = group[0] as CountedFields;
+        const { isRead, isSeen, isArchived } = first;
+        const set = changeSet(change, at, first);
+        const result = await this.attempt('changeMessages', () =>
+          this.messages.updateMany({ _id: { $in: group.map((document) => document._id) }, receiverID, isDeleted: false, isRead, isSeen, isArchived }, { $set: set }),
+        );
+        const after = { ...first, ...set } as MessageState;
+        deltas.add(first, contributionOf(first), -1, result.modifiedCount);
+        deltas.add(first, contributionOf(after), 1, result.modifiedCount);
+      }),
     );
+    await this.attempt('changeMessages', () => this.counters.apply(deltas));
     return found.map((document) => document._id);
   }
 
