@@ -10,6 +10,7 @@ export * from './message-change.js';
 export * from './unread-count.js';
 export * from './queries.js';
 export * from './token.js';
+export * from './session-token.js';
 export * from './api-error.js';
 export * from './names.js';
 export * from './jobs.js';

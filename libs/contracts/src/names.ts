@@ -24,6 +24,8 @@ export const ServerEvent = {
   messagesDeleted: 'msg_deleted',
   /** The gateway may have missed events for this page (it lost the bus): catch up now. */
   resync: 'resync',
+  /** Sent just before the gateway disconnects a socket whose session it ended (a {@link SessionEndReason}). */
+  sessionEnded: 'session_ended',
 } as const;
 
 /** The server event that announces each message change to the user's pages. */
@@ -47,7 +49,20 @@ export const ClientEvent = {
   listDynamics: 'list_dynamics',
   counts: 'counts',
   catchUp: 'catch_up',
+  /** A fresh browser token for the socket's own uid and company, on the live connection. */
+  refreshToken: 'refresh_token',
 } as const;
+
+/** Why the gateway ended a socket's session (`session_ended`); the socket is disconnected right after. */
+export const SessionEndReason = {
+  /** The token's `exp` passed without a `refresh_token`: fetch a new token, then reconnect. */
+  tokenExpired: 'token_expired',
+  /** A backend cut the user (or company) off: do not reconnect with the tokens it had. */
+  revoked: 'revoked',
+  /** A `refresh_token` named another uid or company. */
+  identityMismatch: 'identity_mismatch',
+} as const;
+export type SessionEndReason = (typeof SessionEndReason)[keyof typeof SessionEndReason];
 
 /** The room holding every page of one user. */
 export const userRoom = (uid: string) => `uid:${uid}` as const;

@@ -9,6 +9,7 @@ import type { ReadResult, ReadSelector } from './read-selector.js';
 import type { MessagesChangedEvent } from './message-change.js';
 import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type Page } from './queries.js';
 import type { ApiErrorBody } from './api-error.js';
+import type { RefreshTokenResult, SessionEnded } from './session-token.js';
 
 /** `login` payload of pages written for the older server; `since` limits the replay. */
 export const LoginPayload = z.object({
@@ -78,6 +79,7 @@ export interface CatchUpResult {
 
 export type LoginAck = { uid: string; companyID: string } | ApiErrorBody;
 export type ReadAck = ReadResult | ApiErrorBody;
+export type RefreshTokenAck = RefreshTokenResult | ApiErrorBody;
 /** The ack of a request (`list_messages`, `counts`, `catch_up`…): its answer or the error body. */
 export type RequestAck<T> = T | ApiErrorBody;
 
@@ -98,6 +100,7 @@ export interface ServerToClientEvents {
   [ServerEvent.messagesUnarchived]: (changed: MessagesChangedEvent) => void;
   [ServerEvent.messagesDeleted]: (changed: MessagesChangedEvent) => void;
   [ServerEvent.resync]: () => void;
+  [ServerEvent.sessionEnded]: (ended: SessionEnded) => void;
 }
 
 /** Client → server events. Payloads are `unknown` on purpose: the gateway parses them. */
@@ -113,4 +116,5 @@ export interface ClientToServerEvents {
   [ClientEvent.listDynamics]: RequestHandler<Page<Dynamic>>;
   [ClientEvent.counts]: RequestHandler<InboxCounts>;
   [ClientEvent.catchUp]: RequestHandler<CatchUpResult>;
+  [ClientEvent.refreshToken]: (payload: unknown, ack?: (result: RefreshTokenAck) => void) => void;
 }
