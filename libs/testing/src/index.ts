@@ -13,3 +13,4 @@ export * from './in-process-stack.js';
 export * from './use-in-process-stack.js';
 export * from './page-inbox.js';
 export * from './send-many.js';
+export * from './refresh-token-support.js';
