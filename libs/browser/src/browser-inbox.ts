@@ -145,15 +145,16 @@ export class BrowserInbox extends Emitter<InboxEvents> {
     return this.snapshot;
   };
 
-  /** Connects (again, after `ended`); a no-op while connected or after `close()`. */
+  /** Connects (again, after `ended` or `close()`); a no-op while connected. */
   connect(): void {
-    if (this.closed || this.socket.connected) return;
+    if (this.socket.connected) return;
+    this.closed = false;
     this.clearTimer('retry');
-    if (this.status === 'ended') this.setStatus(this.everConnected ? 'reconnecting' : 'connecting');
+    if (this.status === 'ended' || this.status === 'closed') this.setStatus(this.everConnected ? 'reconnecting' : 'connecting');
     this.socket.connect();
   }
 
-  /** Disconnects for good and stops every timer; the snapshot stays readable. */
+  /** Disconnects and stops every timer, until `connect()`; the snapshot stays readable. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
