@@ -38,6 +38,8 @@ const CHANGE_EVENTS = [
 
 /** The gateway takes at most this many ids in one selector. */
 const IDS_PER_CHANGE = 1000;
+/** The soonest a token refresh follows the previous one, whatever the token's lifetime. */
+const MIN_REFRESH_DELAY_MS = 1000;
 /** How many announced ids are remembered, so an at-least-once duplicate is not announced twice. */
 const ANNOUNCED_MAX = 2000;
 
@@ -551,17 +553,19 @@ export class BrowserInbox extends Emitter<InboxEvents> {
 
   // ---- tokens -----------------------------------------------------------------------------------
 
-  /** Hands the live connection a new token when the held one is due (or after `delay` ms). */
+  /** Hands the live connection a new token when the held one is due (or after `delay` ms); never sooner than a second. */
   private scheduleRefresh(delay?: number): void {
     this.clearTimer('refresh');
     const dueAt = this.tokens.dueAt;
     if (!this.socket.connected || !this.refreshSupported || (delay === undefined && dueAt === undefined)) return;
-    this.setTimer('refresh', () => void this.refresh(), delay ?? Math.max(0, (dueAt as number) - Date.now()));
+    this.setTimer('refresh', () => void this.refresh(), Math.max(MIN_REFRESH_DELAY_MS, delay ?? (dueAt as number) - Date.now()));
   }
 
   private async refresh(): Promise<void> {
     try {
       const token = await this.tokens.fetch();
+      // A provider that hands out a token already due (expired, or about to be) would be asked again at once, forever.
+      if ((this.tokens.dueAt ?? Infinity) <= Date.now()) throw new InboxError('token', 'the token provider gave a token that has already expired', 'token');
       await this.ask('refresh_token', { token });
       this.refreshBackoff.reset();
       this.scheduleRefresh();

@@ -77,7 +77,12 @@ export class NotifyInboxElement extends HTMLElement {
 
   /** Replaces some of the texts (see {@link InboxLabels}); takes effect for items rendered from then on and every count. */
   set labels(labels: Partial<InboxLabels>) {
-    this.#labels = { ...DEFAULT_LABELS, ...labels };
+    this.#labels = {
+      ...DEFAULT_LABELS,
+      ...labels,
+      status: { ...DEFAULT_LABELS.status, ...labels.status },
+      types: { ...DEFAULT_LABELS.types, ...labels.types },
+    };
     if (this.#parts) this.#applyLabels(this.#parts);
     this.#render();
   }
@@ -95,6 +100,8 @@ export class NotifyInboxElement extends HTMLElement {
       this.#parts = this.#build();
       // Open from the start (the attribute was in the markup): shown, without taking the page's focus.
       if (this.open) this.#showOpen(true, false);
+    } else if (this.open) {
+      this.#setOutsideListener(true); // moved within the page while open
     }
     this.#start();
   }
