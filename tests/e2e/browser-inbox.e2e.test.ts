@@ -280,9 +280,11 @@ describe('<notify-inbox> in a plain page, in Chromium', () => {
     expect(await inbox(page, 'panel').getAttribute('role')).toBe('dialog');
     expect(await inbox(page, 'list').getAttribute('role')).toBe('list');
     expect(await inbox(page, 'item').first().getAttribute('role')).toBe('listitem');
+    // The focused part, and for one in a message, that message's title.
     const focused = () => page.locator('notify-inbox').evaluate((host) => {
       const active = host.shadowRoot?.activeElement;
-      return active ? `${active.getAttribute('part')}${active.getAttribute('data-id') ? ` ${active.querySelector('[part~="title"]')?.textContent}` : ''}` : 'none';
+      const title = active?.closest('[data-id]')?.querySelector('[part~="title"]')?.textContent;
+      return active ? `${active.getAttribute('part')}${title ? ` ${title}` : ''}` : 'none';
     });
 
     await bell.focus();
@@ -296,6 +298,19 @@ describe('<notify-inbox> in a plain page, in Chromium', () => {
     await eventually('the badge', badge(page), '2');
     await page.keyboard.press('End');
     await eventually('focus on the last', focused, 'item unread one');
+    await page.keyboard.press('ArrowUp');
+    await eventually('focus moved up', focused, 'item read two');
+    // One tab stop in the list: Tab goes to that message's own buttons, then out of the list,
+    // past the other messages and their buttons.
+    await page.keyboard.press('Tab');
+    await eventually("the message's first button", focused, 'action toggle-read two');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await eventually("the message's last button", focused, 'action delete two');
+    await page.keyboard.press('Tab');
+    expect(await focused()).not.toMatch(/ (one|two|three)$/);
+    await page.keyboard.press('Shift+Tab');
+    await eventually('back to the last button', focused, 'action delete two');
     await page.keyboard.press('Escape');
     expect(await bell.getAttribute('aria-expanded')).toBe('false');
     expect(await inbox(page, 'panel').isHidden()).toBe(true);

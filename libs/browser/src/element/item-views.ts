@@ -21,8 +21,10 @@ export function messageView(message: Message, labels: InboxLabels): MessageView 
   const about = [message.sender ? fill(labels.from, { name: message.sender }) : '', message.url ?? ''].filter(Boolean).join(' · ');
   if (about) node.append(h('p', { part: 'meta' }, about));
   const actions = h('div', { part: 'actions' });
-  const toggleRead = h('button', { part: 'action toggle-read', type: 'button', 'data-action': 'toggle-read' });
-  actions.append(toggleRead, h('button', { part: 'action archive', type: 'button', 'data-action': 'archive' }, labels.archive), h('button', { part: 'action delete', type: 'button', 'data-action': 'delete' }, labels.delete));
+  // Out of the tab order until their message is the list's active one (one tab stop per list).
+  const button = (action: string, text?: string) => h('button', { part: `action ${action}`, type: 'button', 'data-action': action, tabindex: '-1' }, text);
+  const toggleRead = button('toggle-read');
+  actions.append(toggleRead, button('archive', labels.archive), button('delete', labels.delete));
   node.append(actions);
   const view = { message, node, state, toggleRead };
   showState(view, message, labels);

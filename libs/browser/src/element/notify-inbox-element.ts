@@ -225,6 +225,7 @@ export class NotifyInboxElement extends HTMLElement {
     this.#shutdown();
     this.#items.clear();
     this.#feedItems.clear();
+    this.#active = undefined;
     this.#parts?.list.replaceChildren();
     this.#parts?.feedList.replaceChildren();
     this.#start();
@@ -375,9 +376,15 @@ export class NotifyInboxElement extends HTMLElement {
     this.#dispatch('notify-open', message);
   }
 
+  /** Makes message `id` the list's one tab stop: it and its buttons are in the tab order, the others are reached with the arrows. */
   #setActive(id: string | undefined): void {
+    if (id === this.#active) return;
     this.#active = id;
-    for (const [itemId, view] of this.#items) view.node.tabIndex = itemId === id ? 0 : -1;
+    for (const [itemId, view] of this.#items) {
+      const tabIndex = itemId === id ? 0 : -1;
+      view.node.tabIndex = tabIndex;
+      for (const button of view.node.querySelectorAll('button')) button.tabIndex = tabIndex;
+    }
   }
 
   #activeItem(): HTMLElement | undefined {
