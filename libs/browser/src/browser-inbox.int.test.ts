@@ -91,7 +91,8 @@ describe('createInbox against the real stack', () => {
   it('shows its own changes at once; every inbox of the user follows, on any gateway, and the counts with them', async () => {
     const ids = await sendMessages(stack().client, 'ib-3', 5);
     const [a, b] = [open('ib-3', { gateway: 0 }), open('ib-3', { gateway: 1 })];
-    await Promise.all([holding(a, ids), holding(b, ids)]);
+    const settledOn = (inbox: BrowserInbox) => snapshotWhere(inbox, (s) => s.counts.total === 5 && ids.every((id) => s.messages.some((m) => m.id === id)), 'all 5 held and counted');
+    await Promise.all([settledOn(a), settledOn(b)]);
     const [m0, m1, m2, m3, m4] = ids as [string, string, string, string, string];
 
     const reading = a.markRead([m4, m3]);

@@ -1,30 +1,20 @@
-import { io, type Socket } from 'socket.io-client';
-import type {
-  CatchUpRequest,
-  ClientToServerEvents,
-  Dynamic,
-  InboxCounts,
-  Message,
-  MessageChange,
-  Page,
-  ServerToClientEvents,
-  SessionEndReason,
-} from '@notify/contracts';
+import { io } from 'socket.io-client';
+import type { CatchUpRequest, Dynamic, InboxCounts, Message, MessageChange, Page, ServerToClientEvents, SessionEndReason } from '@notify/contracts';
+import { askGateway, type AskEvent, type InboxSocket } from './ask-gateway.js';
 import { Backoff } from './backoff.js';
 import { Emitter } from './emitter.js';
 import { EventLog } from './event-log.js';
-import { InboxError } from './inbox-error.js';
+import { InboxError, toInboxError } from './inbox-error.js';
 import type { ConnectionStatus, InboxEvents, InboxOptions, InboxSnapshot } from './inbox-types.js';
 import { applyChange, clearingDelta, covers, deltaOf, NO_COUNTS, withDeltas, type ChangeTarget, type CountsDelta } from './message-changes.js';
 import { PagedList } from './paged-list.js';
-import { asCatchUpList, asCounts, asDynamic, asErrorAck, asIds, asMessage, asPage, isCount, isObject } from './payload-checks.js';
+import { asCatchUpList, asCounts, asDynamic, asIds, asMessage, asPage, isCount, isObject } from './payload-checks.js';
 import { PendingChanges } from './pending-changes.js';
 import { TokenKeeper } from './token-keeper.js';
+import { TokenRefresher } from './token-refresher.js';
 
-type InboxSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-type AskEvent = Exclude<keyof ClientToServerEvents, 'login'>;
 type Selector = { ids: string[] } | { upTo: string } | { all: true };
-type TimerName = 'retry' | 'refresh' | 'sync';
+type TimerName = 'retry' | 'sync';
 
 /** The server event that announces each change, and the change. */
 const CHANGE_EVENTS = [
@@ -38,8 +28,6 @@ const CHANGE_EVENTS = [
 
 /** The gateway takes at most this many ids in one selector. */
 const IDS_PER_CHANGE = 1000;
-/** The soonest a token refresh follows the previous one, whatever the token's lifetime. */
-const MIN_REFRESH_DELAY_MS = 1000;
 /** How many announced ids are remembered, so an at-least-once duplicate is not announced twice. */
 const ANNOUNCED_MAX = 2000;
 
@@ -56,6 +44,7 @@ const pageSize = (value: number | undefined) => Math.min(100, Math.max(1, Math.f
 export class BrowserInbox extends Emitter<InboxEvents> {
   private readonly socket: InboxSocket;
   private readonly tokens: TokenKeeper;
+  private readonly refresher: TokenRefresher;
   private readonly feed: boolean;
   private readonly pageSize: number;
   private readonly feedPageSize: number;
@@ -81,11 +70,8 @@ export class BrowserInbox extends Emitter<InboxEvents> {
   private closed = false;
   private syncing = false;
   private syncAgain = false;
-  /** False once a `refresh_token` went unanswered on this connection (a gateway without it). */
-  private refreshSupported = true;
   private readonly timers = new Map<TimerName, ReturnType<typeof setTimeout>>();
   private readonly connectBackoff = new Backoff();
-  private readonly refreshBackoff = new Backoff();
   private readonly syncBackoff = new Backoff();
 
   private snapshot: InboxSnapshot | undefined;
@@ -115,6 +101,14 @@ export class BrowserInbox extends Emitter<InboxEvents> {
           },
         );
       },
+    });
+    const socket = this.socket;
+    this.refresher = new TokenRefresher(this.tokens, {
+      get connected() {
+        return socket.connected;
+      },
+      send: (token) => this.ask('refresh_token', { token }),
+      fail: (error) => this.fail(error),
     });
     this.listen();
     if (options.autoConnect ?? true) this.connect();
@@ -161,6 +155,7 @@ export class BrowserInbox extends Emitter<InboxEvents> {
     if (this.closed) return;
     this.closed = true;
     for (const name of [...this.timers.keys()]) this.clearTimer(name);
+    this.refresher.stop();
     this.socket.disconnect();
     this.complete = false;
     this.setStatus('closed');
@@ -249,8 +244,7 @@ export class BrowserInbox extends Emitter<InboxEvents> {
     this.clearTimer('retry');
     this.sessionEnded = undefined;
     if (this.error?.action === 'connect' || this.error?.action === 'token') this.error = undefined;
-    this.refreshSupported = true;
-    this.scheduleRefresh();
+    this.refresher.start();
     this.setStatus('connected');
     void this.sync();
   }
@@ -270,7 +264,7 @@ export class BrowserInbox extends Emitter<InboxEvents> {
 
   private onDisconnect(reason: string): void {
     this.complete = false;
-    this.clearTimer('refresh');
+    this.refresher.stop();
     this.clearTimer('sync');
     const ending = this.ending;
     this.ending = undefined;
@@ -551,62 +545,10 @@ export class BrowserInbox extends Emitter<InboxEvents> {
     }
   }
 
-  // ---- tokens -----------------------------------------------------------------------------------
-
-  /** Hands the live connection a new token when the held one is due (or after `delay` ms); never sooner than a second. */
-  private scheduleRefresh(delay?: number): void {
-    this.clearTimer('refresh');
-    const dueAt = this.tokens.dueAt;
-    if (!this.socket.connected || !this.refreshSupported || (delay === undefined && dueAt === undefined)) return;
-    this.setTimer('refresh', () => void this.refresh(), Math.max(MIN_REFRESH_DELAY_MS, delay ?? (dueAt as number) - Date.now()));
-  }
-
-  private async refresh(): Promise<void> {
-    try {
-      const token = await this.tokens.fetch();
-      // A provider that hands out a token already due (expired, or about to be) would be asked again at once, forever.
-      if ((this.tokens.dueAt ?? Infinity) <= Date.now()) throw new InboxError('token', 'the token provider gave a token that has already expired', 'token');
-      await this.ask('refresh_token', { token });
-      this.refreshBackoff.reset();
-      this.scheduleRefresh();
-    } catch (error) {
-      const failure = toInboxError(error, 'refresh_token');
-      if (!this.socket.connected) return; // the next connection uses the new token anyway
-      if (failure.code === 'no_answer') {
-        // A gateway without refresh_token never answers it: stop asking on this connection. If it
-        // ends the session when the token expires, the inbox reconnects with a new one.
-        this.refreshSupported = false;
-        return;
-      }
-      // The token held by the connection is still valid until its exp: try again shortly.
-      this.fail(failure);
-      this.scheduleRefresh(this.refreshBackoff.next());
-    }
-  }
-
   // ---- plumbing ---------------------------------------------------------------------------------
 
-  /** Emits `event` and resolves with its ack; rejects with an {@link InboxError} when refused, unanswered or offline. */
   private ask(event: AskEvent, payload: unknown): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      if (!this.socket.connected) {
-        reject(new InboxError('offline', `not connected to the gateway: ${event} was not sent`, event));
-        return;
-      }
-      // socket.io-client's types cannot put the timeout's error in front of an optional ack; every answer is checked by hand.
-      const timed = this.socket.timeout(this.ackTimeoutMs) as unknown as {
-        emit(event: string, payload: unknown, ack: (error: Error | null, answer: unknown) => void): void;
-      };
-      timed.emit(event, payload, (error, answer) => {
-        if (error) {
-          reject(new InboxError('no_answer', `no answer from the gateway to ${event} (${error.message})`, event));
-          return;
-        }
-        const refused = asErrorAck(answer);
-        if (refused) reject(new InboxError(refused.code, refused.message, event, refused.issues));
-        else resolve(answer);
-      });
-    });
+    return askGateway(this.socket, this.ackTimeoutMs, event, payload);
   }
 
   private shownMessages(): readonly Message[] {
@@ -689,9 +631,4 @@ function targetOf(payload: unknown): ChangeTarget | undefined {
 
 function withoutArchived<T extends { readonly id: string }>(page: Page<T>): Page<T> {
   return { ...page, items: page.items.filter((item) => (item as { isArchived?: unknown }).isArchived !== true) };
-}
-
-function toInboxError(error: unknown, action: string): InboxError {
-  if (error instanceof InboxError) return error;
-  return new InboxError('internal', error instanceof Error ? error.message : String(error), action);
 }

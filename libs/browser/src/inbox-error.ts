@@ -26,3 +26,9 @@ export class InboxError extends Error {
     super(message);
   }
 }
+
+/** `error` as an {@link InboxError} (`internal` unless it already is one). */
+export function toInboxError(error: unknown, action: string): InboxError {
+  if (error instanceof InboxError) return error;
+  return new InboxError('internal', error instanceof Error ? error.message : String(error), action);
+}
