@@ -53,6 +53,7 @@ describe('PendingChanges', () => {
     const shown = pending.overlay(confirmed);
     expect(ids(shown)).toEqual(['C', 'A']);
     expect(shown[1]).toMatchObject({ isRead: true });
+    expect(Object.isFrozen(shown[1])).toBe(true);
     pending.remove(archive);
     expect(ids(pending.overlay(confirmed))).toEqual(['C', 'B', 'A']);
     pending.remove(read);

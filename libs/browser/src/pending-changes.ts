@@ -74,7 +74,7 @@ export class PendingChanges {
       for (const entry of unanswered) {
         if (current && covers(entry.target, current)) current = applyChange(current, entry.change);
       }
-      if (current) shown.push(current);
+      if (current) shown.push(current === message ? message : Object.freeze(current));
     }
     return shown;
   }
