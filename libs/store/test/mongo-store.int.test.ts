@@ -118,6 +118,8 @@ describe.skipIf(!mongoUrl)(`MongoDB store on ${server.label ?? `no server (skipp
       const counters = await countersOf(dbName).find(counterQuery('alice')).toArray();
       expect(counters.length).toBeLessThanOrEqual(4); // two types, at most two hours
       expect(counters.reduce((sum, counter) => sum + counter.unread, 0)).toBe(600);
+      // Nothing was dropped: the lowest id ever stored is the oldest, so no hour is counted from the messages.
+      expect(await countersOf(dbName).findOne({ _id: '~first-stored' })).toMatchObject({ firstId: backlog[0]?.id });
       await store.close();
     });
 

@@ -95,7 +95,8 @@ export class CounterDeltas {
  * of the user's messages).
  */
 export class InboxCounters {
-  private bounds: { oldest: string | null; dropped: boolean; readAt: number } | undefined;
+  /** The last reading of the retention bounds (or the one under way), shared by concurrent counts. */
+  private bounds: { reading: Promise<{ oldest: string | null; dropped: boolean }>; readAt: number } | undefined;
   private firstRecorded = false;
 
   constructor(
@@ -177,23 +178,31 @@ export class InboxCounters {
    * The id of the oldest stored message (null when there is none) and whether retention has
    * dropped messages of its hour, read at most once a second.
    */
-  private async retentionBounds(): Promise<{ oldest: string | null; dropped: boolean }> {
+  private retentionBounds(): Promise<{ oldest: string | null; dropped: boolean }> {
     const now = Date.now();
-    if (this.bounds && now - this.bounds.readAt < OLDEST_TTL_MS) return this.bounds;
+    if (!this.bounds || now - this.bounds.readAt >= OLDEST_TTL_MS) {
+      const reading = this.readRetentionBounds(now);
+      // A failed reading is not kept: the next count tries again.
+      reading.catch(() => {
+        if (this.bounds?.reading === reading) this.bounds = undefined;
+      });
+      this.bounds = { reading, readAt: now };
+    }
+    return this.bounds.reading;
+  }
+
+  private async readRetentionBounds(now: number): Promise<{ oldest: string | null; dropped: boolean }> {
     const [[first], marker] = await Promise.all([
       this.messages.find({}, { projection: { _id: 1 }, sort: { _id: 1 }, limit: 1, maxTimeMS: this.timeoutMs }).toArray(),
       this.counters.findOne({ _id: FIRST_STORED } as Filter<CounterDocument>, { maxTimeMS: this.timeoutMs }) as Promise<{ firstId?: string } | null>,
     ]);
     const oldest = first?._id ?? null;
-    let dropped = false;
-    if (oldest !== null) {
-      dropped =
-        this.retention.kind === 'ttl'
-          ? hourOf(oldest) * COUNTER_HOUR_MS < now - this.retention.ttlDays * 24 * COUNTER_HOUR_MS
-          : marker?.firstId !== undefined && oldest > marker.firstId;
-    }
-    this.bounds = { oldest, dropped, readAt: now };
-    return this.bounds;
+    if (oldest === null) return { oldest, dropped: false };
+    const dropped =
+      this.retention.kind === 'ttl'
+        ? hourOf(oldest) * COUNTER_HOUR_MS < now - this.retention.ttlDays * 24 * COUNTER_HOUR_MS
+        : marker?.firstId !== undefined && oldest > marker.firstId;
+    return { oldest, dropped };
   }
 }
 
@@ -216,7 +225,8 @@ export async function countEarlierMessages(messages: Collection<MessageDocument>
     },
   );
   if (!first) return;
-  // Whether an earlier version's messages were dropped is unknown: count as if they were (the lowest id).
+  if ((await messages.countDocuments({ countClaim: { $exists: false } }, { limit: 1 })) === 0) return;
+  // Whether retention dropped any of an earlier version's messages is unknown: assume it did.
   await counters.updateOne({ _id: FIRST_STORED } as Filter<CounterDocument>, { $min: { firstId: '' } }, { upsert: true });
   const earlier = { countClaim: { $exists: false }, isDeleted: false, isArchived: false, $or: [{ isRead: false }, { isSeen: false }] };
   let deltas = new CounterDeltas();
