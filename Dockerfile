@@ -23,7 +23,8 @@ WORKDIR /app
 COPY --from=manifests /app ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
 COPY . .
-RUN npx tsc -b && npm prune --omit=dev --no-audit --no-fund
+# tsc -b, then the browser script the gateway serves (esbuild, a devDependency: before the prune).
+RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # Gather what runs: production node_modules and every workspace without its TypeScript sources
 # and tests (dist/, package.json, its own node_modules, any assets next to them).
 RUN mkdir /out \

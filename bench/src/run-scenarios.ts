@@ -1,11 +1,12 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { AgentPool } from './agents/agent-pool.js';
 import { runQueueCeiling } from './baselines/queue-ceiling.js';
-import type { BenchContext } from './bench-context.js';
+import { gatewayUrl, type BenchContext } from './bench-context.js';
 import type { BenchOptions, Scenario } from './bench-options.js';
 import { startBenchStack } from './bench-stack.js';
 import type { MachineInfo } from './report/bench-results.js';
 import { type BenchResults, checkTargets, computeRatios, computeUnicastFloor } from './report/bench-results.js';
+import { measureBrowserScript } from './scenarios/browser-script-size.js';
 import { runConnections } from './scenarios/connections.js';
 import type { PhaseResult } from './scenarios/delivery-phase.js';
 import { runDeliveryScenarios, type Attempt } from './scenarios/delivery-scenarios.js';
@@ -59,6 +60,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       }
     };
 
+    // A download, not a load test: measured on every run.
+    partial.browserScript = await attempt('browser script', () => measureBrowserScript(gatewayUrl(bench)));
     if (has('connections')) partial.connections = await attempt('connections', () => runConnections(ctx));
     if (has('replay')) partial.replay = await attempt('replay', () => runReplay(ctx));
     if (has('contention')) partial.contention = await attempt('contention', () => runContention(ctx));

@@ -92,7 +92,10 @@ describe('npm run bench (smoke)', () => {
       expect(results.contention?.readsFailed).toBe(0);
       expect(results.contention?.gatewayLoopP99Ms).toBeGreaterThan(0);
       expect(results.ratios['unicast throughput: pipeline / direct push']).toBeGreaterThan(0);
-      expect(results.targets.map((t) => t.name)).toHaveLength(9);
+      expect(results.browserScript?.gzippedBytes).toBeGreaterThan(0);
+      expect(results.browserScript?.minifiedBytes).toBeGreaterThan(results.browserScript?.gzippedBytes ?? 0);
+      expect(output).toContain('browser script /notify-browser.');
+      expect(results.targets.map((t) => t.name)).toHaveLength(10);
       expect(results.warnings, output).toEqual([]);
     } finally {
       await rm(out, { recursive: true, force: true });

@@ -22,7 +22,8 @@ function rawStatusLine(url: string, request: string): Promise<string> {
 }
 
 // Issue 5, demo page: served by the gateway with a strict CSP and no inline script; the dev token
-// route exists only when DEV_TOKEN_ROUTE is on.
+// route exists only when DEV_TOKEN_ROUTE is on. Issue 12: the page is <notify-inbox> from the
+// gateway's browser script.
 describe('the gateway demo page and dev token route', () => {
   let stack: Stack;
   /** The stack's own gateway: DEV_TOKEN_ROUTE unset, so off. */
@@ -55,7 +56,10 @@ describe('the gateway demo page and dev token route', () => {
     }
     expect(html).not.toMatch(/\son[a-z]+\s*=/i); // no inline event handlers
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//); // no CDN, nothing from elsewhere
-    for (const testId of ['unread-badge', 'message-list', 'mark-all-read', 'feed-list', 'online-count', 'status']) {
+    // The inbox is <notify-inbox> from the gateway's own browser script.
+    expect(html).toMatch(/<notify-inbox\b[^>]*\bfeed\b[^>]*\bonline\b/);
+    expect(html).toContain('<script src="/notify-browser.js" defer></script>');
+    for (const testId of ['inbox', 'identity', 'status', 'toast', 'help']) {
       expect(html).toContain(`data-testid="${testId}"`);
     }
 
@@ -63,17 +67,30 @@ describe('the gateway demo page and dev token route', () => {
       ['/demo.js', 'text/javascript'],
       ['/demo.css', 'text/css'],
       ['/favicon.svg', 'image/svg+xml'],
-      ['/socket.io/socket.io.min.js', 'javascript'],
+      ['/notify-browser.js', 'text/javascript'],
     ] as const) {
       const asset = await fetch(`${plain}${path}`);
       expect(asset.status, path).toBe(200);
       expect(asset.headers.get('content-type'), path).toContain(type);
       await asset.arrayBuffer();
     }
-    // Text from the server is only ever inserted as text.
+
+    // The browser script: a short-lived redirect to a content-hashed URL that is cached for good.
+    const redirect = await fetch(`${plain}/notify-browser.js`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    const hashed = redirect.headers.get('location') ?? '';
+    expect(hashed).toMatch(/^\/notify-browser\.[0-9a-f]{16}\.js$/);
+    const bundle = await fetch(`${plain}${hashed}`);
+    expect(bundle.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const bundleText = await bundle.text();
+    expect(bundleText).toContain('notify-inbox');
+
+    // Text from the server is only ever inserted as text, by the page and by the script.
     const script = await (await fetch(`${plain}/demo.js`)).text();
-    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
-    expect(script).toContain('textContent');
+    for (const code of [script, bundleText]) {
+      expect(code).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function/);
+      expect(code).toContain('textContent');
+    }
   });
 
   it('keeps the dev token route off unless DEV_TOKEN_ROUTE is on', async () => {

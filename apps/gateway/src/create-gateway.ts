@@ -4,6 +4,7 @@ import { createProbeHandler, type ReadinessCheck, type Registry } from '@notify/
 import type { GatewayDeps, HandlerDeps } from './gateway-deps.js';
 import { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
+import { browserScript } from './browser-script.js';
 import { demoPage } from './demo-page.js';
 import { devTokenRoute } from './dev-token-route.js';
 import { handshakeAuth } from './handshake-auth.js';
@@ -29,13 +30,14 @@ export interface Gateway {
 type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
 
 /**
- * The gateway's HTTP server (probes and metrics, the demo page, the dev token route when
- * `DEV_TOKEN_ROUTE` is on) with socket.io on it, every handler wired.
+ * The gateway's HTTP server (probes and metrics, the browser script, the demo page, the dev token
+ * route when `DEV_TOKEN_ROUTE` is on) with socket.io on it, every handler wired.
  */
 export function createGateway(deps: GatewayDeps, probes: { registry: Registry; readiness: ReadinessCheck[] }): Gateway {
   const routes: Route[] = [
     createProbeHandler(probes),
     ...(deps.config.DEV_TOKEN_ROUTE ? [devTokenRoute(deps.config.JWT_SECRET, deps.logger)] : []),
+    browserScript(deps.logger),
     demoPage(deps.logger),
   ];
   const http = createServer((req, res) => {

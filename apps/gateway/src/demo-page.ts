@@ -28,10 +28,10 @@ const HEADERS = {
 };
 
 /**
- * Serves the demo page (`/`, `/demo.js`, `/demo.css`, `/favicon.svg`): a notification list, activity
- * feed and online count written only against the public socket API. Its socket.io client is socket.io's own
- * (`/socket.io/socket.io.min.js`, `serveClient`). The files are read once; when they are missing
- * (a trimmed deployment) the page is 404 and the gateway runs on. Returns false for other requests.
+ * Serves the demo page (`/`, `/demo.js`, `/demo.css`, `/favicon.svg`): `<notify-inbox>` from the
+ * browser script (`/notify-browser.js`, see browser-script.ts) for the user named in the address,
+ * using only the public socket API. The files are read once; when they are missing (a trimmed
+ * deployment) the page is 404 and the gateway runs on. Returns false for other requests.
  */
 export function demoPage(logger: Logger) {
   const files = new Map<string, { body: Buffer; type: string }>();

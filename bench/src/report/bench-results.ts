@@ -1,6 +1,7 @@
 import type { BenchOptions } from '../bench-options.js';
 import type { ProfileSummary } from '../profile/cpu-profile-summary.js';
 import type { QueueCeilingResult } from '../baselines/queue-ceiling.js';
+import type { BrowserScriptSize } from '../scenarios/browser-script-size.js';
 import type { ConnectionsResult } from '../scenarios/connections.js';
 import type { PhaseResult, SystemName } from '../scenarios/delivery-phase.js';
 import type { ReplayMeasurement } from '../scenarios/replay.js';
@@ -57,6 +58,8 @@ export interface BenchResults {
   replay?: ReplayMeasurement[];
   contention?: ContentionMeasurement;
   queueCeiling?: QueueCeilingResult;
+  /** The gateway's browser script, socket.io-client included. */
+  browserScript?: BrowserScriptSize;
   /** Pipeline ÷ baseline. */
   ratios: Record<string, number>;
   /** The most any design with one job per message could sustain here (from the baselines). */
@@ -144,5 +147,8 @@ export function checkTargets(results: Omit<BenchResults, 'targets'>): TargetChec
   add(`list request, p50 ${atLargest}`, '≤ 5 ms', largest?.listMs.p50, ' ms', (v) => v <= 5);
   add(`catch-up after 1,000 missed, p50 ${atLargest}`, '≤ 50 ms', largest?.catchUpMs.p50, ' ms', (v) => v <= 50);
   add('gateway event-loop delay p99 under write contention', '≤ 20 ms', results.contention?.gatewayLoopP99Ms, ' ms', (v) => v <= 20);
+  const script = results.browserScript;
+  add('browser script, gzipped (socket.io-client included)', '≤ 30 KB', script && Math.round(script.gzippedBytes / 100) / 10, ' KB', (v) => v <= 30);
+  if (script) (checks.at(-1) as TargetCheck).note = `${script.minifiedBytes.toLocaleString('en')} bytes minified, ${script.gzippedBytes.toLocaleString('en')} gzipped (1 KB = 1,000 bytes)`;
   return checks;
 }

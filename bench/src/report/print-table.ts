@@ -82,6 +82,10 @@ export function formatResults(results: BenchResults): string {
       '',
     );
   }
+  if (results.browserScript) {
+    const b = results.browserScript;
+    out.push(`browser script ${b.path}: ${n(b.minifiedBytes)} bytes minified, ${n(b.gzippedBytes)} gzipped (socket.io-client, @notify/browser and <notify-inbox>)`, '');
+  }
   if (results.connections) {
     const c = results.connections;
     out.push(

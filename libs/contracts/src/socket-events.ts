@@ -79,12 +79,12 @@ export interface CatchUpResult {
 
 export type LoginAck = { uid: string; companyID: string } | ApiErrorBody;
 export type ReadAck = ReadResult | ApiErrorBody;
+export type RefreshTokenAck = RefreshTokenResult | ApiErrorBody;
 /** The ack of a request (`list_messages`, `counts`, `catch_up`…): its answer or the error body. */
 export type RequestAck<T> = T | ApiErrorBody;
 
 type ChangeHandler = (payload: unknown, ack?: (result: ReadAck) => void) => void;
 type RequestHandler<T> = (payload: unknown, ack?: (result: RequestAck<T>) => void) => void;
-export type RefreshTokenAck = RefreshTokenResult | ApiErrorBody;
 
 /** Server → client events, for `Server<ClientToServerEvents, ServerToClientEvents>`. */
 export interface ServerToClientEvents {

@@ -18,3 +18,4 @@ export * from './send-many.js';
 export * from './log-lines.js';
 export * from './scrape-metrics.js';
 export * from './hostile-corpus.js';
+export * from './refresh-token-support.js';
