@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signBrowserToken } from '@notify/auth';
 import { type ApiClient, closeAllPages, openPage, startStack, type Stack } from '@notify/testing';
 
-// SPEC Socket API: a bad, expired or missing token is refused with connect_error "unauthorized";
+// docs/api.md, Socket.io: a bad, expired or missing token is refused with connect_error "unauthorized";
 // the same tokens offered with the older `login` event are refused too. Every variant below is
 // built from scratch here, not taken from the api, so a lenient verifier cannot hide behind it.
 

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, closeAllPages, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
-// SPEC Scaling out: workers share the queue and a record is stored once however many workers
+// docs/contract.md, Scaling out: workers share the queue and a record is stored once however many workers
 // there are; lists and the login replay are in id (= acceptance) order whatever order the workers
 // finished in (README: live order is the order workers finished; lists and replay are id order).
 

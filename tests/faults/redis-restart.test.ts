@@ -2,13 +2,13 @@ import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, closeAllPages, jobCounts, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
-// Fault 3 (SPEC Guarantees, HTTP API), the one home of the Redis-down drills: Redis is stopped
+// Fault 3 (docs/contract.md, Guarantees), the one home of the Redis-down drills: Redis is stopped
 // gracefully and started again on the same port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
 // within 2 s, never hangs; afterwards everything it answered 202 for is stored and delivered, and
 // the workers and gateways resume by themselves.
 
 const USERS = Array.from({ length: 10 }, (_, n) => `rr-${n}`);
-/** The SPEC's bound on a 503, as the client sees it. */
+/** The contract's bound on a 503, as the client sees it. */
 const ANSWER_BOUND_MS = 2000;
 /** How long after the producers stop every accepted message must be stored. */
 const STORED_WITHIN_MS = 20_000;
@@ -143,7 +143,7 @@ describe('Redis stopped and restarted mid-stream', () => {
     expect(rows.length, 'no row twice').toBe(new Set(rows).size);
 
     // Delivered: the pages stayed open the whole time (at-least-once to open pages); any a page
-    // missed must at least come with the replay at its next login (SPEC: stored before published).
+    // missed must at least come with the replay at its next login (the contract: stored before published).
     const missedLive = new Map<string, string[]>();
     for (const uid of USERS) {
       const got = new Set(pages.get(uid)!.events('new_msg').map((m) => m.id));
@@ -159,7 +159,7 @@ describe('Redis stopped and restarted mid-stream', () => {
       expect(missing.filter((id) => !replayed.has(id)), `${uid}: missed live and not replayed`).toEqual([]);
       relogin.close();
     }
-    // Beyond the SPEC's "live or at the next login": the open page itself gets every message, live or
+    // Beyond the contract's "live or at the next login": the open page itself gets every message, live or
     // in the replay the gateway sends once it is subscribed again (a worker may publish before then).
     expect([...missedLive].map(([uid, missing]) => `${uid}: ${missing.length} missed live`), 'open pages get every message').toEqual([]);
 

@@ -5,7 +5,7 @@ import type { Job } from 'bullmq';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiClient, closeAllPages, openStackQueue, startStack, waitUntil, type Stack } from '@notify/testing';
 
-// Fault 4 (SPEC Guarantees): the store refuses writes. The api keeps accepting (it only enqueues),
+// Fault 4 (docs/contract.md, Guarantees): the store refuses writes. The api keeps accepting (it only enqueues),
 // the worker retries each job with its backoff, and after the last attempt the job lands in the
 // failed set with the reason, where it can be retried once the store is back.
 //

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
 import { hostileCorpus, jobCounts, openStackQueue, runPool, useInProcessStack, type ApiResponse, type HostileEndpoint, type HostileRequest } from '@notify/testing';
 
-// SPEC Guarantees: invalid input gets a 4xx with every problem listed, and nothing is stored or
+// docs/contract.md, Guarantees: invalid input gets a 4xx with every problem listed, and nothing is stored or
 // enqueued. A generated corpus (fixed seed) of 10,400 malformed, oversized, deeply nested,
 // wrong-typed, unicode-edge, pollution- and injection-shaped bodies against every POST endpoint.
 
@@ -66,7 +66,7 @@ describe('a generated corpus of hostile bodies', { timeout: 180_000 }, () => {
     expect([...kinds].sort()).toEqual(['charset', 'deep', 'enc', 'field', 'key', 'missing', 'oversized', 'raw', 'top', 'type', 'utf8'].sort());
   });
 
-  it('answers every one with a 4xx in the SPEC error shape, never 2xx or 5xx, and stores and enqueues nothing', async () => {
+  it('answers every one with a 4xx in the documented error shape, never 2xx or 5xx, and stores and enqueues nothing', async () => {
     const outcomes = await runPool(theCorpus(), CONCURRENCY, send);
 
     const byStatus = new Map<number, number>();
@@ -78,7 +78,7 @@ describe('a generated corpus of hostile bodies', { timeout: 180_000 }, () => {
     const accepted = outcomes.filter((o) => o.status < 400);
     expect(accepted.slice(0, 20).map(describeOutcome), `${accepted.length} invalid requests were accepted`).toEqual([]);
     const unshaped = outcomes.filter((o) => !ApiErrorBody.safeParse(o.body).success);
-    expect(unshaped.slice(0, 20).map(describeOutcome), `${unshaped.length} 4xx bodies are not the SPEC error shape`).toEqual([]);
+    expect(unshaped.slice(0, 20).map(describeOutcome), `${unshaped.length} 4xx bodies are not the documented error shape`).toEqual([]);
     // "Every problem listed": a 400 names at least one issue with a path.
     const unlisted = outcomes.filter((o) => o.status === 400 && !(ApiErrorBody.parse(o.body).error.issues?.length ?? 0));
     expect(unlisted.slice(0, 20).map(describeOutcome), `${unlisted.length} 400s list no issue`).toEqual([]);
@@ -123,7 +123,7 @@ describe('a generated corpus of hostile bodies', { timeout: 180_000 }, () => {
     const outcomes = await runPool(corpus, CONCURRENCY, send);
     const crashed = outcomes.filter((o) => o.status === 0 || o.status >= 500);
     expect(crashed.slice(0, 20).map(describeOutcome), `${crashed.length} push requests got 5xx or no answer`).toEqual([]);
-    // SPEC: `fail` (invalid input, with status 400), in plain text. A query string too long for
+    // docs/api.md: `fail` (invalid input, with status 400), in plain text. A query string too long for
     // Node's HTTP parser is refused before any app code runs (431), which is fine too.
     const refusedByHttp = (o: Outcome) => o.status === 431 && o.request.label.startsWith('push:query');
     const notFail = outcomes.filter((o) => !refusedByHttp(o) && (o.status !== 400 || String(o.body).trim() !== 'fail'));

@@ -49,7 +49,7 @@ export const ApiConfigSchema = z
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
     /**
      * How long accepting a record (or a Redis read) may take before the api answers 503 (ms). With
-     * the rate limiter's own 250 ms this keeps every answer within the SPEC's 2 s.
+     * the rate limiter's own 250 ms this keeps every answer within the 2 s the contract promises (docs/contract.md).
      */
     UNAVAILABLE_AFTER_MS: positiveInt(1500, 60_000),
     /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */

@@ -10,7 +10,7 @@ export interface RedisServerOptions {
   port?: number;
   /** Data directory (append-only file, dump); default: a new temporary directory. */
   dir?: string;
-  /** Append-only file on (SPEC: nothing accepted is lost across a Redis restart). Default true. */
+  /** Append-only file on (docs/contract.md: nothing accepted is lost across a Redis restart). Default true. */
   appendOnly?: boolean;
   /** Executable; default `redis-server` on PATH. */
   bin?: string;

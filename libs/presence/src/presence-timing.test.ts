@@ -10,7 +10,7 @@ describe('presenceTiming', () => {
     expect(Math.min(leaseMs, heartbeatMs, sweepMs)).toBeGreaterThan(0);
   });
 
-  it('gives the defaults the SPEC bound is argued with', () => {
+  it('gives the defaults the bound of the contract is argued with', () => {
     expect(presenceTiming(30_000)).toEqual({ leaseMs: 15_000, heartbeatMs: 5_000, sweepMs: 5_000 });
   });
 

@@ -8,7 +8,7 @@ import { presenceCompaniesKey, presenceKeys, presenceSweepLockKey, sessionMember
 import { presenceTiming, type PresenceTiming } from './presence-timing.js';
 import { runPresenceScript, type PresenceScriptResult, type SessionOp } from './run-presence-script.js';
 
-/** Default {@link PresenceOptions.ttlMs}: the SPEC's "stop counting within 30 s". */
+/** Default {@link PresenceOptions.ttlMs}: the contract's "stop counting within 30 s" (docs/contract.md). */
 export const DEFAULT_PRESENCE_TTL_MS = 30_000;
 
 /** Options of a {@link PresenceTracker}. */

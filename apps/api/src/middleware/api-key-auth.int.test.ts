@@ -75,7 +75,7 @@ describe('producer keys on every endpoint', () => {
     return client.request(route.method, path, { body: route.body, headers });
   };
 
-  it('answers 401 for every route and every wrong credential, in the SPEC error shape (plain "fail" on /push)', async () => {
+  it('answers 401 for every route and every wrong credential, in the documented error shape (plain "fail" on /push)', async () => {
     const browserToken = await running().client.mintToken(1, 7);
     const wrong: string[] = [];
     for (const route of ROUTES) {

@@ -14,7 +14,7 @@ interface BodyParserError extends Error {
 }
 
 /**
- * The api's one error middleware: every failure becomes the SPEC's error body, or, on routes that
+ * The api's one error middleware: every failure becomes the error body of docs/api.md, or, on routes that
  * set `res.locals.plainTextErrors` (`/push`), the same status with the plain-text body `fail` (or
  * 200, when the route also sets `res.locals.errorsAs200`).
  * Logs through the request's logger (`res.locals.logger`) so the line carries the request id.

@@ -6,7 +6,7 @@ import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
 /**
  * How long the limiter may wait for Redis before it lets the request through. Short, because the
- * request itself then waits its own `UNAVAILABLE_AFTER_MS` for Redis, and the SPEC answers within 2 s.
+ * request itself then waits its own `UNAVAILABLE_AFTER_MS` for Redis, and every answer comes within 2 s (docs/contract.md).
  */
 const LIMITER_TIMEOUT_MS = 250;
 

@@ -5,7 +5,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { basicAuth } from '../../middleware/basic-auth.js';
 
-/** Where the board lives (SPEC). */
+/** Where the board lives (docs/api.md). */
 export const BULL_BOARD_PATH = '/admin/queues';
 
 export interface BullBoardOptions {
