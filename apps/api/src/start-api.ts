@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { ApiConfig } from '@notify/config';
+import { storeOptions, type ApiConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection, redisReady } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
@@ -48,7 +48,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     redis.disconnect();
     throw new RedisUnreachableError(`cannot reach Redis at ${config.REDIS_URL}: ${(error as Error).message}`);
   }
-  const store = await createStore(config).catch((error: unknown) => {
+  const store = await createStore(storeOptions(config)).catch((error: unknown) => {
     redis.disconnect();
     throw error;
   });

@@ -36,31 +36,31 @@ type Route = (req: IncomingMessage, res: ServerResponse) => boolean;
 export function createGateway(deps: GatewayDeps, probes: { registry: Registry; readiness: ReadinessCheck[] }): Gateway {
   const routes: Route[] = [
     createProbeHandler(probes),
-    ...(deps.config.DEV_TOKEN_ROUTE ? [devTokenRoute(deps.config.JWT_SECRET, deps.logger)] : []),
+    ...(deps.settings.devTokenRoute ? [devTokenRoute(deps.settings.jwtSecret, deps.logger)] : []),
     browserScript(deps.logger),
     demoPage(deps.logger),
   ];
   const http = createServer((req, res) => {
     if (!routes.some((route) => route(req, res))) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
   });
-  const origins = deps.config.CORS_ORIGINS;
+  const origins = deps.settings.corsOrigins;
   const io: GatewayServer = new Server(http, {
-    maxHttpBufferSize: deps.config.SOCKET_MAX_BYTES,
+    maxHttpBufferSize: deps.settings.socketMaxBytes,
     // Listed origins get themselves back with credentials, which socket.io 1.x/2.x clients send; `*` never does.
     cors: origins.includes('*') ? { origin: '*' } : { origin: [...origins], credentials: true },
     // socket.io 1.x/2.x pages (Engine.IO protocol 3); see docs/migrating-from-phpsocket-io.md.
-    allowEIO3: deps.config.ALLOW_EIO3,
+    allowEIO3: deps.settings.allowEio3,
     // The demo page loads socket.io's own browser client from /socket.io/socket.io.min.js: always the server's version.
     serveClient: true,
   });
-  if (deps.config.ALLOW_EIO3) asciiOnlyPacketsForEio3(io);
+  if (deps.settings.allowEio3) asciiOnlyPacketsForEio3(io);
   const metrics = new GatewayMetrics(probes.registry, io);
   const sessions = new TokenSessions(io, deps.tokens, metrics, deps.logger);
   const handlerDeps: HandlerDeps = { ...deps, metrics, sessions };
   io.use(handshakeAuth(deps.tokens, deps.logger));
   const rateLimit = new SocketRateLimit({
-    perSecond: deps.config.SOCKET_EVENTS_PER_SECOND,
-    burst: deps.config.SOCKET_EVENT_BURST,
+    perSecond: deps.settings.socketEventsPerSecond,
+    burst: deps.settings.socketEventBurst,
     logger: deps.logger,
     registry: probes.registry,
   });

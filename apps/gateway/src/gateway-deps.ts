@@ -1,16 +1,16 @@
-import type { GatewayConfig } from '@notify/config';
 import type { BusPublisher } from '@notify/bus';
 import type { Inbox } from '@notify/inbox';
 import type { Logger } from '@notify/observability';
 import type { PresenceTracker } from '@notify/presence';
 import type { NotificationStore } from '@notify/store';
 import type { GatewayMetrics } from './gateway-metrics.js';
+import type { GatewaySettings } from './gateway-settings.js';
 import type { TokenGuard } from './token-guard.js';
 import type { TokenSessions } from './token-sessions.js';
 
-/** What the gateway's handlers need, built once in `main.ts`. */
+/** What the gateway's handlers need, built once in {@link startGateway}. */
 export interface GatewayDeps {
-  config: GatewayConfig;
+  settings: GatewaySettings;
   logger: Logger;
   store: NotificationStore;
   bus: BusPublisher;

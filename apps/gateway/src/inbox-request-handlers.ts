@@ -20,7 +20,7 @@ export function handleInboxRequests(deps: HandlerDeps, socket: GatewaySocket): v
   );
   onIdentifiedRequest(deps, socket, ClientEvent.counts, z.strictObject({}), 'counts takes no fields', ({ uid }) => inbox.counts(uid));
   onIdentifiedRequest(deps, socket, ClientEvent.catchUp, CatchUpRequest, 'catch_up takes {messages: {oldest, filter?}, dynamics: {oldest}}', async ({ uid, companyID }, request) => {
-    const gapLimit = deps.config.CATCH_UP_LIMIT;
+    const gapLimit = deps.settings.catchUpLimit;
     // Counts first: lists read after them are at least as new, and the page keeps the newest counts.
     const counts = await inbox.counts(uid);
     const within = <T>(items: T[]): CatchUpList<T> => (items.length > gapLimit ? { complete: false } : { complete: true, items });

@@ -17,7 +17,7 @@ import { isOlderPage } from './older-pages/is-older-page.js';
 export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
   const deadline = socket.data.identity
     ? undefined
-    : setTimeout(() => socket.disconnect(true), deps.config.LOGIN_TIMEOUT_MS);
+    : setTimeout(() => socket.disconnect(true), deps.settings.loginTimeoutMs);
   socket.once('disconnect', () => clearTimeout(deadline));
 
   socket.on(
@@ -62,7 +62,7 @@ export function handleLogin(deps: HandlerDeps, socket: GatewaySocket): void {
 type LoginCheck = { identity: BrowserIdentity; token?: SessionToken } | { refused: ErrorCode };
 
 async function identify(deps: GatewayDeps, uid: string, companyID: string, token: string | undefined): Promise<LoginCheck> {
-  if (token === undefined) return deps.config.ALLOW_UNSIGNED_LOGIN ? { identity: { uid, companyID } } : { refused: ErrorCode.unauthorized };
+  if (token === undefined) return deps.settings.allowUnsignedLogin ? { identity: { uid, companyID } } : { refused: ErrorCode.unauthorized };
   const check = await deps.tokens.check(token);
   if (!check.ok) return { refused: check.code };
   const { identity, expiresAtMs, issuedAtMs } = check.token;

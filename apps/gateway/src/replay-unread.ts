@@ -20,7 +20,7 @@ export interface ReplayOptions {
  * page at login, or to the user's room on this gateway.
  */
 export async function replayUnread(deps: HandlerDeps, target: EmitTarget, uid: string, options: ReplayOptions = {}): Promise<void> {
-  const limit = options.messages === false ? 0 : deps.config.REPLAY_LIMIT;
+  const limit = options.messages === false ? 0 : deps.settings.replayLimit;
   const unread = limit > 0 ? await deps.store.listMessages({ receiverID: uid, unread: true, archived: false, limit, after: options.after }) : [];
   for (const message of unread.reverse()) target.emit(ServerEvent.newMessage, { ...message, replayed: true });
   // Counted once for the whole replay, as that many `new_msg` emits.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '@notify/config';
+import { storeOptions, type GatewayConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection } from '@notify/redis';
 import { BusPublisher, BusSubscriber } from '@notify/bus';
@@ -10,6 +10,7 @@ import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
 import { ServerEvent } from '@notify/contracts';
 import { createGateway, type Gateway } from './create-gateway.js';
+import { gatewaySettings } from './gateway-settings.js';
 import { BusBridge } from './bus-bridge.js';
 import { countedEmit } from './counted-emit.js';
 import { OlderPageEmitter } from './older-pages/older-page-emitter.js';
@@ -42,7 +43,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     redis.disconnect();
     subscriberConnection.disconnect();
   };
-  const store = await createStore(config).catch((error: unknown) => {
+  const store = await createStore(storeOptions(config)).catch((error: unknown) => {
     disconnect();
     throw error;
   });
@@ -52,7 +53,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const tokens = new TokenGuard(redis, { secret: config.JWT_SECRET, prefix }, logger);
   const bus = new BusPublisher(redis, { prefix, origin: gatewayId });
   const inbox = new Inbox({ store, bus, versions: new CountVersions(redis, { prefix }) });
-  const deps = { config, logger, store, presence, tokens, bus, inbox };
+  const deps = { settings: gatewaySettings(config), logger, store, presence, tokens, bus, inbox };
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [

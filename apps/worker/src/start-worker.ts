@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { QUEUE_NAME } from '@notify/contracts';
-import type { WorkerConfig } from '@notify/config';
+import { storeOptions, type WorkerConfig } from '@notify/config';
 import { createMetricsRegistry, createProbeHandler, logConnectionErrors, type Logger } from '@notify/observability';
 import { createRedisConnection } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
@@ -37,7 +37,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     connection.disconnect();
     publisher.disconnect();
   };
-  const store = await createStore(config).catch((error: unknown) => {
+  const store = await createStore(storeOptions(config)).catch((error: unknown) => {
     disconnect();
     throw error;
   });

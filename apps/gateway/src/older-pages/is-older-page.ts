@@ -7,6 +7,6 @@ import type { GatewaySocket } from '../gateway-types.js';
  * protocol 3, which only such pages use, and which could not connect at all before `ALLOW_EIO3`);
  * `login` counts every socket that logs in with `login`, for older pages moved to a newer client.
  */
-export function isOlderPage(deps: Pick<HandlerDeps, 'config'>, socket: GatewaySocket): boolean {
-  return deps.config.LEGACY_PAGES === 'login' || socket.conn.protocol === 3;
+export function isOlderPage(deps: Pick<HandlerDeps, 'settings'>, socket: GatewaySocket): boolean {
+  return deps.settings.olderPages === 'login' || socket.conn.protocol === 3;
 }

@@ -11,8 +11,8 @@ import { toOlderPageMessage } from './older-page-payloads.js';
  * and would show each message twice; `unread` sends the replay notify's pages get, converted.
  */
 export async function replayToOlderPage(deps: HandlerDeps, socket: GatewaySocket, uid: string): Promise<void> {
-  if (deps.config.LEGACY_LOGIN_REPLAY === 'unread') {
-    await replayUnread(deps, convertingMessages(socket, deps.config.TZ), uid, { after: socket.data.since });
+  if (deps.settings.olderPageLoginReplay === 'unread') {
+    await replayUnread(deps, convertingMessages(socket, deps.settings.timeZone), uid, { after: socket.data.since });
     return;
   }
   countedEmit(deps.metrics, socket, ServerEvent.unreadCount, await deps.inbox.counts(uid));
