@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import type { GatewayConfig } from '@notify/config';
+import { redisTarget, type GatewayConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
-import { createRedisConnection } from '@notify/redis';
+import { checkRedis, createRedisConnection } from '@notify/redis';
 import { BusPublisher, BusSubscriber } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { PresenceTracker } from '@notify/presence';
@@ -34,8 +34,9 @@ export interface RunningGateway extends Gateway {
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const prefix = config.REDIS_PREFIX;
   const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const redis = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway` });
-  const subscriberConnection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
+  const target = redisTarget(config);
+  const redis = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:gateway` });
+  const subscriberConnection = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
   logConnectionErrors(logger, 'redis', redis);
   logConnectionErrors(logger, 'redis (subscriber)', subscriberConnection);
   const disconnect = () => {
@@ -56,7 +57,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [
-      { name: 'redis', check: () => redis.ping() },
+      { name: 'redis', check: () => checkRedis(redis) },
       { name: 'store', check: () => store.ping() },
     ],
   });

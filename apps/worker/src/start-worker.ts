@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
 import { QUEUE_NAME } from '@notify/contracts';
-import type { WorkerConfig } from '@notify/config';
+import { redisTarget, type WorkerConfig } from '@notify/config';
 import { createMetricsRegistry, createProbeHandler, logConnectionErrors, type Logger } from '@notify/observability';
-import { createRedisConnection } from '@notify/redis';
+import { checkRedis, createRedisConnection } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { createStore } from '@notify/store';
@@ -29,8 +29,9 @@ export interface RunningWorker {
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const prefix = config.REDIS_PREFIX;
   // Patient connections: while Redis is down the worker waits and resumes by itself.
-  const connection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:worker` });
-  const publisher = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:worker:bus` });
+  const target = redisTarget(config);
+  const connection = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:worker` });
+  const publisher = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:worker:bus` });
   logConnectionErrors(logger, 'redis', connection);
   logConnectionErrors(logger, 'redis (bus)', publisher);
   const disconnect = () => {
@@ -68,7 +69,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const probes = createProbeHandler({
     registry,
     readiness: [
-      { name: 'redis', check: () => connection.ping() },
+      { name: 'redis', check: () => checkRedis(connection) },
       { name: 'store', check: () => store.ping() },
     ],
   });

@@ -1,5 +1,5 @@
 import { busChannel, type BusEnvelope, type BusEvent } from '@notify/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 
 export interface BusOptions {
   /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events`. */
@@ -13,7 +13,7 @@ export class BusPublisher {
   private readonly channel: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: BusOptions,
   ) {
     this.channel = busChannel(options.prefix);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { BusEnvelope, busChannel } from '@notify/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 
 export interface BusSubscriberEvents {
   envelope: [BusEnvelope];
@@ -24,7 +24,7 @@ export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
   private lost = false;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: { prefix: string },
   ) {
     super();

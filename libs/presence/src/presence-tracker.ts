@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { busChannel } from '@notify/contracts';
 import { LocalSessions } from './local-sessions.js';
 import { periodic } from './periodic.js';
@@ -46,7 +46,7 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   private stopping: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: PresenceOptions,
   ) {
     super();

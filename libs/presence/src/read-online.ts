@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /** The online users of one company. */
@@ -13,7 +13,7 @@ export interface OnlineUsers {
  * Online users of one company, as any process (the api) sees them. Read-only: sessions that have
  * expired but not been swept yet are left out, judged by Redis time like the tracker's script.
  */
-export async function readOnline(redis: Redis, prefix: string, companyID: string): Promise<OnlineUsers> {
+export async function readOnline(redis: RedisClient, prefix: string, companyID: string): Promise<OnlineUsers> {
   const [seconds = 0, micros = 0] = await redis.time();
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   const members = await redis.zrangebyscore(presenceKeys(prefix, companyID).sessions, now, '+inf');

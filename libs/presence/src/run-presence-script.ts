@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { LuaScript } from '@notify/redis';
 import { PresenceReplyError } from './presence-errors.js';
 import type { PresenceKeys } from './presence-keys.js';
@@ -117,7 +117,7 @@ export interface PresenceScriptResult {
  * on the bus if it changed. Calls whose order matters must await each other (the tracker's
  * per-user queue does): see {@link LuaScript}.
  */
-export async function runPresenceScript(redis: Redis, call: PresenceScriptCall): Promise<PresenceScriptResult> {
+export async function runPresenceScript(redis: RedisClient, call: PresenceScriptCall): Promise<PresenceScriptResult> {
   const args = [
     call.channel,
     call.origin,

@@ -1,5 +1,5 @@
 import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { JobName, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
 import { JobBatcher } from './job-batcher.js';
 
@@ -25,7 +25,7 @@ export class NotificationQueue {
   private readonly batcher: JobBatcher;
 
   constructor(
-    connection: Redis,
+    connection: RedisClient,
     private readonly options: NotificationQueueOptions,
   ) {
     this.queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
