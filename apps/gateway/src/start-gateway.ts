@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { redisTarget, type GatewayConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
 import { checkRedis, createRedisConnection } from '@notify/redis';
-import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { BusPublisher, createBusSubscriber } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
@@ -36,7 +36,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const target = redisTarget(config);
   const redis = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:gateway` });
-  const subscriberConnection = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
+  const subscriberConnection = createRedisConnection(target, {
+    role: 'patient',
+    connectionName: `${prefix}:gateway:sub`,
+    // On a Redis Cluster the bus is sharded: one subscriber connection per master.
+    shardedSubscribers: true,
+  });
   logConnectionErrors(logger, 'redis', redis);
   logConnectionErrors(logger, 'redis (subscriber)', subscriberConnection);
   const disconnect = () => {
@@ -64,7 +69,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const { http, io, metrics, sessions } = gateway;
 
   const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ), sessions);
-  const subscriber = new BusSubscriber(subscriberConnection, { prefix });
+  const subscriber = createBusSubscriber(subscriberConnection, { prefix });
   subscriber.on('envelope', (envelope) => {
     try {
       bridge.emit(envelope);

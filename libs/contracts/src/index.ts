@@ -17,3 +17,4 @@ export * from './jobs.js';
 export * from './bus-envelope.js';
 export * from './socket-events.js';
 export * from './older-page-events.js';
+export * from './cluster-layout.js';

@@ -1,4 +1,4 @@
-import type { RedisClient } from '@notify/redis';
+import { isCluster, type RedisClient } from '@notify/redis';
 import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /**
@@ -12,7 +12,7 @@ import { presenceKeys, uidOfMember } from './presence-keys.js';
  * no script, so it answers even while Redis pauses writes (a failover).
  */
 export async function isUserOnline(redis: RedisClient, prefix: string, companyID: string, uid: string): Promise<boolean> {
-  const keys = presenceKeys(prefix, companyID);
+  const keys = presenceKeys(prefix, companyID, isCluster(redis));
   const [seconds = 0, micros = 0] = await redis.time();
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   // One transaction: the presence script changes both keys at once, so they are read as one.

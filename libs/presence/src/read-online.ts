@@ -1,4 +1,4 @@
-import type { RedisClient } from '@notify/redis';
+import { isCluster, type RedisClient } from '@notify/redis';
 import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /** The online users of one company. */
@@ -16,7 +16,7 @@ export interface OnlineUsers {
 export async function readOnline(redis: RedisClient, prefix: string, companyID: string): Promise<OnlineUsers> {
   const [seconds = 0, micros = 0] = await redis.time();
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  const members = await redis.zrangebyscore(presenceKeys(prefix, companyID).sessions, now, '+inf');
+  const members = await redis.zrangebyscore(presenceKeys(prefix, companyID, isCluster(redis)).sessions, now, '+inf');
   // A member is `<gatewayId>|<uid>`; one user on several gateways counts once.
   const uids = [...new Set(members.map(uidOfMember))].sort();
   return { count: uids.length, uids };
