@@ -53,9 +53,9 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     redis.disconnect();
     throw error;
   });
-  const queue = new NotificationQueue(redis, { prefix });
+  const queue = new NotificationQueue(redis, { prefix, partitions: config.QUEUE_PARTITIONS });
   // Without a listener BullMQ prints its connection errors to stderr unstructured.
-  logConnectionErrors(logger, 'queue', queue.bullQueue);
+  for (const bullQueue of queue.bullQueues) logConnectionErrors(logger, `queue ${bullQueue.name}`, bullQueue);
   const bus = new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` });
   const app = createApp({
     config,

@@ -57,6 +57,12 @@ const requireStoreAndRedis = (env: Parameters<typeof requireMongoUrl>[0] & Param
   requireMongoUrl(env, ctx);
 };
 
+/**
+ * How many BullMQ queues the notifications are spread over (the api's and the workers'
+ * `QUEUE_PARTITIONS`, which must agree): on a Redis Cluster each is one hash slot, so one master.
+ */
+const queuePartitions = positiveInt(1, 64);
+
 export const ApiConfigSchema = z
   .object({
     ...commonShape,
@@ -84,6 +90,7 @@ export const ApiConfigSchema = z
     PUSH_ALWAYS_200: flag(false),
     /** The `companyID` a `/push` message gets when it names none (older backends sent only `receiverID`). */
     PUSH_DEFAULT_COMPANY_ID: identifier.default('none'),
+    QUEUE_PARTITIONS: queuePartitions,
   })
   .superRefine(requireStoreAndRedis);
 
@@ -95,6 +102,7 @@ export const WorkerConfigSchema = z
     WORKER_CONCURRENCY: positiveInt(50, 1000),
     /** How long a job's lock lasts; a killed worker's jobs are taken over after about this long (ms). */
     WORKER_LOCK_DURATION_MS: positiveInt(30_000),
+    QUEUE_PARTITIONS: queuePartitions,
   })
   .superRefine(requireStoreAndRedis);
 

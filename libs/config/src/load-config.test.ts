@@ -230,5 +230,12 @@ describe('loading configuration', () => {
         'REDIS_PREFIX: must not contain { or }: with REDIS_CLUSTER_NODES notify puts the hash tags around it itself ({notify}:…)',
       );
     });
+
+    it('spreads the queue over QUEUE_PARTITIONS queues (default 1, at most 64), in the api and the workers', () => {
+      expect(loadApiConfig(minimal.api).QUEUE_PARTITIONS).toBe(1);
+      expect(loadWorkerConfig({ ...cluster, QUEUE_PARTITIONS: '4' }).QUEUE_PARTITIONS).toBe(4);
+      expect(configError(() => loadWorkerConfig({ ...cluster, QUEUE_PARTITIONS: '0' })).variable).toBe('QUEUE_PARTITIONS');
+      expect(configError(() => loadApiConfig({ ...minimal.api, QUEUE_PARTITIONS: '65' })).variable).toBe('QUEUE_PARTITIONS');
+    });
   });
 });
