@@ -12,8 +12,13 @@ import { ApiClient } from './api-client.js';
 import { openPage, type OpenPageOptions, type Page } from './page.js';
 
 export interface InProcessStackOptions {
-  /** The Redis every app uses (e.g. `inject('redisUrl')` in the integration project). */
-  redisUrl: string;
+  /** The Redis server every app uses (e.g. `inject('redisUrl')` in the integration project). */
+  redisUrl?: string;
+  /**
+   * A Redis Cluster every app uses instead, by its nodes (`host:port,…`, e.g.
+   * `inject('redisClusterNodes')` in the `cluster` project). Give this or `redisUrl`.
+   */
+  redisClusterNodes?: string;
   /** How many gateways to start. Default 1. */
   gateways?: number;
   /** Start a worker. Default true; false leaves accepted jobs waiting in the queue. */
@@ -31,7 +36,7 @@ export interface PageOptions extends OpenPageOptions {
   ttlSeconds?: number;
 }
 
-/** The api, a worker and gateways running in this test process, on free ports, sharing one Redis and one SQLite file. */
+/** The api, a worker and gateways running in this test process, on free ports, sharing one Redis (or Redis Cluster) and one SQLite file. */
 export interface InProcessStack {
   readonly api: RunningApi;
   readonly worker: RunningWorker | undefined;
@@ -64,9 +69,12 @@ const secret = (bytes: number) => randomBytes(bytes).toString('hex');
  * process (a kill, a restart, start-up and configuration).
  */
 export async function startInProcessStack(options: InProcessStackOptions): Promise<InProcessStack> {
+  if ((options.redisUrl === undefined) === (options.redisClusterNodes === undefined)) {
+    throw new Error('startInProcessStack: give redisUrl or redisClusterNodes (one of them)');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'notify-inproc-'));
   const env: Record<string, string> = {
-    REDIS_URL: options.redisUrl,
+    ...(options.redisClusterNodes === undefined ? { REDIS_URL: options.redisUrl ?? '' } : { REDIS_CLUSTER_NODES: options.redisClusterNodes }),
     REDIS_PREFIX: `t${secret(6)}`,
     STORE: 'sqlite',
     SQLITE_PATH: join(dir, 'notify.db'),

@@ -15,3 +15,4 @@ export * from './in-process-stack.js';
 export * from './use-in-process-stack.js';
 export * from './page-inbox.js';
 export * from './send-many.js';
+export * from './test-redis.js';
