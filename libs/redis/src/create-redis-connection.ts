@@ -51,6 +51,16 @@ const PATIENT_CLUSTER: ClusterOptions = {
   retryDelayOnTryAgain: 200,
 };
 
+/**
+ * How a fail-fast cluster connection meets the same: a few tries 100 ms apart (enough to follow a
+ * `MOVED` or `ASK` while slots move, or a `TRYAGAIN`), then the command fails, well within the
+ * api's `UNAVAILABLE_AFTER_MS`: a failover takes seconds, and the client retries a 503 anyway.
+ */
+const FAIL_FAST_CLUSTER: ClusterOptions = {
+  enableOfflineQueue: false,
+  maxRedirections: 6,
+};
+
 /** True when `client` is a Redis Cluster connection, whose keys and channels notify lays out by slot. */
 export function isCluster(client: RedisClient): client is Cluster {
   return client.isCluster;
@@ -74,7 +84,7 @@ export function createRedisConnection(target: RedisTarget, options: RedisConnect
         shardedSubscribers: options.shardedSubscribers ?? false,
         ...(options.role === 'patient'
           ? { ...PATIENT_CLUSTER, redisOptions: nodeOptions }
-          : { enableOfflineQueue: false, redisOptions: { ...nodeOptions, commandTimeout: failFast.commandTimeout } }),
+          : { ...FAIL_FAST_CLUSTER, redisOptions: { ...nodeOptions, commandTimeout: failFast.commandTimeout } }),
       },
     );
   }
