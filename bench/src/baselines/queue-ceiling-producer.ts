@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisConnection } from '@notify/redis';
+import { redisTargetOfArg } from '../redis-arg.js';
 import { JobName, NEW_MESSAGE_STATE, newRecordId, type Message } from '@notify/contracts';
 
 // Baseline "queue ceiling", producer side: adds `message` jobs shaped like the api's (same data,
@@ -16,7 +17,8 @@ const JOB_OPTIONS = {
 };
 const CONCURRENT_ADDS = 32;
 
-const connection = new Redis(url, { maxRetriesPerRequest: null });
+// One server's URL, or `cluster:host:port,…` (see redisArg).
+const connection = createRedisConnection(redisTargetOfArg(url), { role: 'patient', connectionName: 'bench:queue-ceiling' });
 const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: JOB_OPTIONS });
 const content = 'x'.repeat(Number(payloadBytes));
 let added = 0;
