@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePartitionOf, queuePartitions } from '@notify/contracts';
 import type { Cluster } from '@notify/redis';
-import { connectTestRedis, masterOfKey, useInProcessStack } from '@notify/testing';
+import { connectTestRedis, masterOfKey, openPage, PageOpenError, useInProcessStack } from '@notify/testing';
 
 // The api, a worker and a gateway on a Redis Cluster (the cluster project's), with the queue in
 // three partitions: what needs Redis answers as on one server, never CROSSSLOT or MOVED.
@@ -52,6 +52,26 @@ describe('the api on a Redis Cluster', () => {
         const listed = await stack().client.request('GET', `/v1/users/${receiver}/messages`);
         expect(listed.body.items.map((m: { title: string }) => m.title)).toEqual(['spread']);
       }
+    });
+
+    it("reads every partition's job counts for the worker's queue-depth metric", async () => {
+      // The gauge is left empty when the counts cannot be read, so a value per state says they were.
+      const metrics = await (await fetch(`http://127.0.0.1:${stack().worker?.port}/metrics`)).text();
+      for (const state of ['waiting', 'active', 'delayed']) {
+        expect(metrics).toMatch(new RegExp(`^notify_worker_queue_depth\\{state="${state}",app="worker"\\} \\d+$`, 'm'));
+      }
+      expect(metrics).toMatch(/^notify_worker_queue_depth\{state="failed",app="worker"\} 0$/m);
+    });
+
+    it("cuts a user off: the page ends, and the user's older tokens are refused", async () => {
+      const token = await stack().token('cut', 7);
+      const page = await stack().page('cut', 7);
+      const revoked = await stack().client.request('POST', '/v1/users/cut/revoke-tokens');
+      expect(revoked.status).toBe(200);
+      expect(await page.waitFor('session_ended')).toEqual({ reason: 'revoked' });
+      const again = openPage(stack().gatewayUrls[0] as string, { token });
+      await expect(again).rejects.toBeInstanceOf(PageOpenError);
+      await expect(again).rejects.toThrow('unauthorized');
     });
 
     it('shows every partition in Bull Board', async () => {
