@@ -67,11 +67,11 @@ export class ShardedBusSubscriber extends EventEmitter<BusSubscriberEvents> impl
     this.subscribed = true;
   }
 
+  /** Unsubscribes from every channel. A probe still under way ends by itself, unawaited (its publishes may wait out an outage). */
   async stop(): Promise<void> {
     this.subscribed = false;
     this.awaiting?.done();
     await Promise.all([...this.channels].map((channel) => this.redis.sunsubscribe(channel).catch(() => undefined)));
-    await this.probing;
   }
 
   private lose(): void {
