@@ -15,6 +15,17 @@ const libAliases = Object.fromEntries(
 // MONGO_URL's server, or a FerretDB of the run's own (scripts/install-ferretdb.sh), as inject('mongoServer').
 const MONGO_SETUP = 'libs/testing/src/mongo-global-setup.ts';
 
+// Integration tests that use Redis only through @notify/testing's testRedisEnv / connectTestRedis /
+// useInProcessStack: the `cluster` project runs them again on a real Redis Cluster.
+const ON_BOTH_REDIS = [
+  'libs/presence/src/presence-tracker.int.test.ts',
+  'libs/presence/src/is-user-online.int.test.ts',
+  'apps/gateway/src/fan-out.int.test.ts',
+  'apps/gateway/src/inbox-counts.int.test.ts',
+  'apps/gateway/src/login-replay.int.test.ts',
+  'apps/api/src/routes/push/push.int.test.ts',
+];
+
 export default defineConfig({
   resolve: { alias: libAliases },
   test: {
@@ -24,7 +35,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{apps,libs}/*/src/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.cluster.test.ts', '**/node_modules/**'],
         },
       },
       {
@@ -44,6 +55,19 @@ export default defineConfig({
           globalSetup: ['libs/testing/src/redis-global-setup.ts', MONGO_SETUP],
           testTimeout: 30_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The same parts on a real Redis Cluster (3 masters, 3 replicas) that its global setup
+          // starts and stops: `*.cluster.test.ts`, and the integration tests listed in ON_BOTH_REDIS.
+          name: 'cluster',
+          include: ['{apps,libs}/*/src/**/*.cluster.test.ts', ...ON_BOTH_REDIS],
+          exclude: ['**/node_modules/**'],
+          globalSetup: ['libs/testing/src/redis-cluster-global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -18,7 +18,7 @@ export function pipelineProcesses(bench: BenchStack): Record<string, number> {
     api: stack.api.pid,
     worker: stack.workers[0]?.pid ?? -1,
     gateway: stack.gateways[0]?.pid ?? -1,
-    redis: stack.redis.pid,
+    ...bench.redisProcesses,
     ...(bench.ferretdb ? { ferretdb: bench.ferretdb.pid } : {}),
   };
 }

@@ -7,6 +7,12 @@ export interface BenchOptions {
   /** Scenarios and baselines to run, in the fixed order of {@link SCENARIOS}. */
   scenarios: Scenario[];
   store: 'sqlite' | 'mongo';
+  /**
+   * The Redis each run is on, one run per entry in this order: `single` (one redis-server) or
+   * `cluster` (a Redis Cluster of 3 masters and 3 replicas, the queue in 3 partitions). Two entries
+   * print a side-by-side table of both runs after their own.
+   */
+  redis: RedisMode[];
   /** Connections scenario: authenticated pages to open. */
   pages: number;
   /** Connections scenario: users per company (each user has 1–3 tabs). */
@@ -42,12 +48,16 @@ export interface BenchOptions {
   appEnv: Record<string, string>;
 }
 
+export const REDIS_MODES = ['single', 'cluster'] as const;
+export type RedisMode = (typeof REDIS_MODES)[number];
+
 export const SCENARIOS = ['connections', 'replay', 'contention', 'unicast', 'broadcast', 'direct', 'socket', 'queue'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const DEFAULT_OPTIONS: BenchOptions = {
   scenarios: [...SCENARIOS],
   store: 'sqlite',
+  redis: ['single'],
   pages: 10_000,
   companyUsers: 100,
   users: 500,
@@ -74,6 +84,9 @@ processes, prints a table and writes bench/results/<timestamp>.json and .svg.
 
   --scenarios <list>      ${SCENARIOS.join(',')} (default: all)
   --store sqlite|mongo    mongo: MONGO_URL's server, else a FerretDB the bench starts
+  --redis <list>          single, cluster, or single,cluster: one run on each, then both side
+                          by side (cluster: 3 masters + 3 replicas the bench starts, the queue in
+                          QUEUE_PARTITIONS=3; default single)
                           (.tools/bin/ferretdb, see scripts/install-ferretdb.sh); either way a
                           throwaway database is created and dropped
   --pages <n>             connections: pages to open (default ${DEFAULT_OPTIONS.pages})
@@ -130,6 +143,7 @@ export function parseBenchOptions(
       options: {
         scenarios: { type: 'string' },
         store: { type: 'string' },
+        redis: { type: 'string' },
         pages: { type: 'string' },
         'company-users': { type: 'string' },
         users: { type: 'string' },
@@ -158,6 +172,11 @@ export function parseBenchOptions(
   const scenarios = values.scenarios?.split(',').map((name) => name.trim()) ?? d.scenarios;
   const unknown = scenarios.filter((name) => !(SCENARIOS as readonly string[]).includes(name));
   if (unknown.length > 0) throw new BenchUsageError(`--scenarios: unknown ${unknown.join(', ')} (known: ${SCENARIOS.join(', ')})`);
+  const redis = (values.redis ?? 'single').split(',').map((mode) => mode.trim());
+  const badMode = redis.find((mode) => !(REDIS_MODES as readonly string[]).includes(mode));
+  if (badMode !== undefined || redis.length === 0 || new Set(redis).size !== redis.length) {
+    throw new BenchUsageError(`--redis must be single, cluster or single,cluster, got "${values.redis ?? ''}"`);
+  }
   const store = values.store ?? 'sqlite';
   if (store !== 'sqlite' && store !== 'mongo') throw new BenchUsageError(`--store must be sqlite or mongo, got "${store}"`);
   if (store === 'mongo' && !env.MONGO_URL && !ferretDbBuilt()) {
@@ -180,6 +199,7 @@ export function parseBenchOptions(
   return {
     scenarios: SCENARIOS.filter((name) => scenarios.includes(name)),
     store,
+    redis: redis as RedisMode[],
     pages: Math.round(positive('pages', values.pages, d.pages)),
     companyUsers: Math.round(positive('company-users', values['company-users'], d.companyUsers)),
     users: Math.round(positive('users', values.users, d.users)),

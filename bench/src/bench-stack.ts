@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
-import { startFerretDb, type FerretDbServer } from '@notify/launcher';
+import { startFerretDb, startRedisCluster, type FerretDbServer, type RedisCluster } from '@notify/launcher';
+import type { RedisTarget } from '@notify/redis';
 import { MongoStore, SqliteStore, type NotificationStore } from '@notify/store';
 import { describeMongoServer, startStack, type Stack } from '@notify/testing';
-import type { BenchOptions } from './bench-options.js';
+import type { BenchOptions, RedisMode } from './bench-options.js';
 import { CATCH_UP_MISSED, CATCH_UP_SEED } from './scenarios/replay.js';
 
 /** The pipeline under test: the harness's stack, plus how to open its store directly (for seeding). */
@@ -19,6 +20,16 @@ export interface BenchStack {
   readonly storeServer: string;
   /** The FerretDB the bench started (no MONGO_URL), counted in the CPU readings like Redis. */
   readonly ferretdb: FerretDbServer | undefined;
+  /** Which Redis the apps are on, and how to reach it (for the queue samplers and baselines). */
+  readonly redisMode: RedisMode;
+  readonly redisTarget: RedisTarget;
+  /**
+   * Every Redis process by name, for the CPU readings: `redis`, or on a cluster each node,
+   * `redis m1` … (masters) and `redis r1` … (their replicas, in the same order).
+   */
+  readonly redisProcesses: Record<string, number>;
+  /** QUEUE_PARTITIONS of the apps. */
+  readonly queuePartitions: number;
   /** Stops the apps (profiles are written as they exit), Redis, drops its MongoDB database and stops a FerretDB it started. */
   stop(): Promise<void>;
 }
@@ -30,16 +41,26 @@ function profiled(dir: string | undefined, app: string): Record<string, string> 
   return dir ? { NODE_OPTIONS: `--import=${PRELOAD}`, BENCH_CPU_PROF_DIR: join(dir, app), BENCH_CPU_PROF_NAME: app } : {};
 }
 
+/** Masters of the bench's Redis Cluster, and the queue partitions the apps spread over them. */
+const CLUSTER_MASTERS = 3;
+
 /**
  * Starts Redis, the api, one worker and one gateway with the harness's `startStack` (each app in
  * its own process), with the per-key rate limit off (the bench is one producer) and the message cap
  * large enough for the replay seed. With `--store mongo`, a fresh database on MONGO_URL's server,
- * or without MONGO_URL on a FerretDB the bench starts (`.tools/bin/ferretdb`) and stops.
+ * or without MONGO_URL on a FerretDB the bench starts (`.tools/bin/ferretdb`) and stops. With
+ * `redis` `cluster`, a Redis Cluster of its own (3 masters, 3 replicas, append-only files on as on
+ * the single server) and the queue in 3 partitions (unless `--app-env QUEUE_PARTITIONS=` says otherwise).
  */
-export async function startBenchStack(options: BenchOptions, profileDir: string | undefined): Promise<BenchStack> {
+export async function startBenchStack(options: BenchOptions, redis: RedisMode, profileDir: string | undefined): Promise<BenchStack> {
   const capRows = Math.max(1_000_000, ...options.replayStored) + CATCH_UP_SEED;
-  const ferretdb = options.store === 'mongo' && !process.env.MONGO_URL ? await startFerretDb() : undefined;
+  const cluster: RedisCluster | undefined = redis === 'cluster' ? await startRedisCluster({ masters: CLUSTER_MASTERS, replicasPerMaster: 1 }) : undefined;
+  const ferretdb = options.store === 'mongo' && !process.env.MONGO_URL ? await startFerretDb().catch(async (error: unknown) => {
+    await cluster?.stop();
+    throw error;
+  }) : undefined;
   const mongoUrl = options.store === 'mongo' ? (ferretdb?.url ?? process.env.MONGO_URL) : undefined;
+  const queuePartitions = Number(options.appEnv.QUEUE_PARTITIONS ?? (cluster ? CLUSTER_MASTERS : 1));
   let stack: Stack;
   let storeServer = 'SQLite';
   try {
@@ -49,7 +70,9 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
       gateways: 0,
       readyTimeoutMs: 60_000,
       ...(mongoUrl ? { store: 'mongo', mongoUrl } : {}),
+      ...(cluster ? { redisCluster: cluster } : {}),
       env: {
+        QUEUE_PARTITIONS: String(queuePartitions),
         API_RATE_LIMIT: '0',
         // The catch-up probe's pages missed 1,000 messages and held 20.
         CATCH_UP_LIMIT: String(2 * CATCH_UP_MISSED),
@@ -61,6 +84,7 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
     });
   } catch (error) {
     await ferretdb?.stop();
+    await cluster?.stop();
     throw error;
   }
   const stop = async () => {
@@ -68,6 +92,7 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
       await stack.stop();
     } finally {
       await ferretdb?.stop();
+      await cluster?.stop();
     }
   };
   try {
@@ -81,16 +106,28 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
     mongo
       ? MongoStore.open({ url: mongo.url, dbName: mongo.dbName, poolSize: 5, timeoutMs: 10_000, retention: { kind: 'capped', capBytes: 1024 ** 3, capDocs: capRows } })
       : SqliteStore.open({ path: stack.sqlitePath, messagesCapRows: capRows });
+  const redisProcesses = cluster ? clusterProcesses(cluster) : { redis: stack.redis.pid };
   return {
     stack,
     openStore,
     profileDir,
     storeServer,
     ferretdb,
+    redisMode: redis,
+    redisTarget: cluster ? { clusterNodes: cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })) } : { url: stack.redis.url },
+    redisProcesses,
+    queuePartitions,
     toggleProfiling() {
       if (!profileDir) return;
       for (const app of [stack.api, ...stack.workers, ...stack.gateways]) process.kill(app.pid, 'SIGUSR2');
     },
     stop,
   };
+}
+
+/** A cluster's nodes by role as created: `redis m1` … the masters, `redis r1` … their replicas. */
+function clusterProcesses(cluster: RedisCluster): Record<string, number> {
+  return Object.fromEntries(
+    cluster.nodes.map((node, index) => [index < CLUSTER_MASTERS ? `redis m${index + 1}` : `redis r${index - CLUSTER_MASTERS + 1}`, node.pid]),
+  );
 }

@@ -1,8 +1,8 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { QUEUE_NAME } from '@notify/contracts';
+import type { QueuePartition } from '@notify/contracts';
+import { createRedisConnection, type RedisClient, type RedisTarget } from '@notify/redis';
 
-/** The `notifications` queue's backlog during a phase (waiting + active + delayed + prioritized jobs). */
+/** The notification queue's backlog during a phase (waiting + active + delayed + prioritized jobs, every partition). */
 export interface QueueDepthReport {
   max: number;
   /** When the drivers stopped sending. */
@@ -15,23 +15,23 @@ export interface QueueDepthReport {
   samples: [number, number][];
 }
 
-/** Reads the pipeline's queue depth with BullMQ's `getJobCounts` while a phase runs. */
+/** Reads the pipeline's queue depth with BullMQ's `getJobCounts` (added up over its partitions) while a phase runs. */
 export class QueueDepthSampler {
-  private readonly redis: Redis;
-  private readonly queue: Queue;
+  private readonly redis: RedisClient;
+  private readonly queues: Queue[];
   private timer: NodeJS.Timeout | undefined;
   private samples: [number, number][] = [];
   private startedAt = 0;
   private sendEndedAt: number | undefined;
 
-  constructor(redisUrl: string, prefix: string) {
-    this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-    this.queue = new Queue(QUEUE_NAME, { connection: this.redis, prefix });
+  constructor(redis: RedisTarget, partitions: readonly QueuePartition[]) {
+    this.redis = createRedisConnection(redis, { role: 'patient', connectionName: 'bench:queue-depth' });
+    this.queues = partitions.map(({ name, prefix }) => new Queue(name, { connection: this.redis, prefix }));
   }
 
   async depth(): Promise<number> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized');
-    return Object.values(counts).reduce((sum, n) => sum + n, 0);
+    const counts = await Promise.all(this.queues.map((queue) => queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')));
+    return counts.flatMap((count) => Object.values(count)).reduce((sum, n) => sum + n, 0);
   }
 
   start(intervalMs = 250): void {
@@ -75,7 +75,7 @@ export class QueueDepthSampler {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.queue.close();
+    await Promise.all(this.queues.map((queue) => queue.close()));
     this.redis.disconnect();
   }
 }

@@ -5,6 +5,7 @@ import { BenchUsageError, parseBenchOptions, USAGE } from './bench-options.js';
 import { summariseCpuProfile } from './profile/cpu-profile-summary.js';
 import type { BenchResults } from './report/bench-results.js';
 import { renderChart } from './report/chart-svg.js';
+import { formatRedisComparison } from './report/compare-table.js';
 import { formatResults } from './report/print-table.js';
 import { runBench } from './run-scenarios.js';
 
@@ -29,15 +30,24 @@ async function main(): Promise<number> {
   const started = Date.now();
   const log = (line: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
-  const results: BenchResults = await runBench(options, log, profileDir);
-  if (profileDir) results.profiles = await summariseProfiles(profileDir);
+  // One run per Redis set-up, one after the other (never at once: they would share the cores).
+  const runs: BenchResults[] = [];
+  for (const redis of options.redis) {
+    // Each run's files carry its set-up when there are several.
+    const name = options.redis.length > 1 ? `${stamp}-${redis}` : stamp;
+    const runProfiles = profileDir && options.redis.length > 1 ? join(profileDir, redis) : profileDir;
+    const results: BenchResults = await runBench(options, redis, log, runProfiles);
+    if (runProfiles) results.profiles = await summariseProfiles(runProfiles);
 
-  await mkdir(outDir, { recursive: true });
-  const jsonPath = join(outDir, `${stamp}.json`);
-  const svgPath = join(outDir, `${stamp}.svg`);
-  await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(svgPath, renderChart(results));
-  process.stdout.write(`${formatResults(results)}\n\nresults: ${relative(process.cwd(), jsonPath)}\nchart:   ${relative(process.cwd(), svgPath)}\n`);
+    await mkdir(outDir, { recursive: true });
+    const jsonPath = join(outDir, `${name}.json`);
+    const svgPath = join(outDir, `${name}.svg`);
+    await writeFile(jsonPath, `${JSON.stringify(results, null, 2)}\n`);
+    await writeFile(svgPath, renderChart(results));
+    process.stdout.write(`${formatResults(results)}\n\nresults: ${relative(process.cwd(), jsonPath)}\nchart:   ${relative(process.cwd(), svgPath)}\n\n`);
+    runs.push(results);
+  }
+  if (runs.length > 1) process.stdout.write(`${formatRedisComparison(runs)}\n`);
   return 0;
 }
 

@@ -2,7 +2,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { AgentPool } from './agents/agent-pool.js';
 import { runQueueCeiling } from './baselines/queue-ceiling.js';
 import { gatewayUrl, type BenchContext } from './bench-context.js';
-import type { BenchOptions, Scenario } from './bench-options.js';
+import type { BenchOptions, RedisMode, Scenario } from './bench-options.js';
 import { startBenchStack } from './bench-stack.js';
 import type { MachineInfo } from './report/bench-results.js';
 import { type BenchResults, checkTargets, computeRatios, computeUnicastFloor } from './report/bench-results.js';
@@ -34,16 +34,17 @@ function machine(loadBefore: number[]): MachineInfo {
  * Everything it starts (Redis, apps, agents, baseline servers) is stopped before it returns.
  * `profileDir`: where the apps' CPU profiles go with `--profile`.
  */
-export async function runBench(options: BenchOptions, log: (line: string) => void, profileDir?: string): Promise<BenchResults> {
+export async function runBench(options: BenchOptions, redis: RedisMode, log: (line: string) => void, profileDir?: string): Promise<BenchResults> {
   const startedAt = new Date();
   const info = machine(load());
   const has = (scenario: Scenario) => options.scenarios.includes(scenario);
   const warnings: string[] = [];
   const phases: PhaseResult[] = [];
-  const partial: Omit<BenchResults, 'ratios' | 'targets' | 'finishedAt' | 'durationS'> = { version: 1, startedAt: startedAt.toISOString(), machine: info, options, phases, warnings };
+  const partial: Omit<BenchResults, 'ratios' | 'targets' | 'finishedAt' | 'durationS'> = { version: 1, startedAt: startedAt.toISOString(), machine: info, options, redis, phases, warnings };
 
-  log(`starting Redis, api, worker, gateway (${options.store}) and ${options.agents} agent processes`);
-  const bench = await startBenchStack(options, profileDir);
+  log(`starting ${redis === 'cluster' ? 'a Redis Cluster' : 'Redis'}, api, worker, gateway (${options.store}) and ${options.agents} agent processes`);
+  const bench = await startBenchStack(options, redis, profileDir);
+  partial.queuePartitions = bench.queuePartitions;
   partial.storeServer = bench.storeServer;
   log(`store: ${bench.storeServer}`);
   let pool: AgentPool | undefined;

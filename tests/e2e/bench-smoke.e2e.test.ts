@@ -101,4 +101,25 @@ describe('npm run bench (smoke)', () => {
       await rm(out, { recursive: true, force: true });
     }
   });
+
+  it('runs on a Redis Cluster too (--redis cluster), with the CPU of each of its nodes', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'notify-bench-smoke-'));
+    try {
+      const { code, output } = await runBench([...TINY, '--scenarios', 'unicast,queue', '--redis', 'cluster', '--out', out], 90_000);
+      expect(code, output).toBe(0);
+      const json = (await readdir(out)).find((file) => file.endsWith('.json'));
+      expect(json, output).toBeDefined();
+      const results = JSON.parse(await readFile(join(out, json as string), 'utf8')) as BenchResults;
+      expect(results.redis).toBe('cluster');
+      expect(results.queuePartitions).toBe(3);
+      const flat = results.phases.find((p) => p.system === 'pipeline' && p.label === 'unicast flat out');
+      expect(flat?.complete, output).toBe(true);
+      expect(Object.keys(flat?.cpuPercent ?? {}).filter((name) => name.startsWith('redis ')).sort()).toEqual(['redis m1', 'redis m2', 'redis m3', 'redis r1', 'redis r2', 'redis r3']);
+      expect(results.queueCeiling?.completed).toBeGreaterThan(0);
+      expect(output).toContain('a Redis Cluster (3 masters, 3 replicas), 3 queue partitions');
+      expect(results.warnings, output).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import type { ApiConfig } from '@notify/config';
 import type { BusPublisher } from '@notify/bus';
 import type { Inbox } from '@notify/inbox';
@@ -12,7 +12,7 @@ export interface ApiDeps {
   config: ApiConfig;
   logger: Logger;
   /** Fail-fast connection: idempotency keys, presence reads, the queue, the bus. */
-  redis: Redis;
+  redis: RedisClient;
   store: NotificationStore;
   queue: NotificationQueue;
   bus: BusPublisher;

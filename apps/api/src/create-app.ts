@@ -42,7 +42,7 @@ export function createApp(deps: ApiDeps): Express {
   app.use(docsRouter(openApiDocument()));
 
   if (config.BULL_BOARD_PASSWORD) {
-    mountBullBoard(app, { queue: deps.queue.bullQueue, user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD });
+    mountBullBoard(app, { queues: deps.queue.bullQueues, user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD });
   } else {
     // Never open by default: without a password there is no board at all.
     logger.warn(`BULL_BOARD_PASSWORD is not set: Bull Board (${BULL_BOARD_PATH}) is off; set it to serve the board`);

@@ -1,9 +1,9 @@
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { storeOptions, type ApiConfig } from '@notify/config';
+import { redisTarget, storeOptions, type ApiConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
-import { createRedisConnection, redisReady } from '@notify/redis';
+import { checkRedis, createRedisConnection, describeRedisTarget, redisReady } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { createStore } from '@notify/store';
@@ -36,7 +36,8 @@ export class RedisUnreachableError extends Error {
  */
 export async function startApi(config: ApiConfig, logger: Logger): Promise<RunningApi> {
   const prefix = config.REDIS_PREFIX;
-  const redis = createRedisConnection(config.REDIS_URL, {
+  const target = redisTarget(config);
+  const redis = createRedisConnection(target, {
     role: 'fail-fast',
     connectionName: `${prefix}:api`,
     commandTimeoutMs: config.UNAVAILABLE_AFTER_MS,
@@ -46,15 +47,15 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     await redisReady(redis, REDIS_START_TIMEOUT_MS);
   } catch (error) {
     redis.disconnect();
-    throw new RedisUnreachableError(`cannot reach Redis at ${config.REDIS_URL}: ${(error as Error).message}`);
+    throw new RedisUnreachableError(`cannot reach ${describeRedisTarget(target)}: ${(error as Error).message}`);
   }
   const store = await createStore(storeOptions(config)).catch((error: unknown) => {
     redis.disconnect();
     throw error;
   });
-  const queue = new NotificationQueue(redis, { prefix });
+  const queue = new NotificationQueue(redis, { prefix, partitions: config.QUEUE_PARTITIONS });
   // Without a listener BullMQ prints its connection errors to stderr unstructured.
-  logConnectionErrors(logger, 'queue', queue.bullQueue);
+  for (const bullQueue of queue.bullQueues) logConnectionErrors(logger, `queue ${bullQueue.name}`, bullQueue);
   const bus = new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` });
   const app = createApp({
     config,
@@ -67,7 +68,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     idempotency: new IdempotencyKeys(redis, { prefix }),
     metrics: createMetricsRegistry('api'),
     readiness: [
-      { name: 'redis', check: () => redis.ping() },
+      { name: 'redis', check: () => checkRedis(redis) },
       { name: 'store', check: () => store.ping() },
     ],
   });

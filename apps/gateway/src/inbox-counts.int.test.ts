@@ -1,10 +1,9 @@
-import { Redis } from 'ioredis';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BusPublisher } from '@notify/bus';
 import { BusType, NEW_MESSAGE_STATE, newRecordId, type InboxCounts, type Message } from '@notify/contracts';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { SqliteStore } from '@notify/store';
-import { requestOf, sendMany, shownCounts, unversioned, useInProcessStack, type Page } from '@notify/testing';
+import { connectTestRedis, requestOf, sendMany, shownCounts, unversioned, useInProcessStack, type Page } from '@notify/testing';
 
 // Every `unread_count` carries a version that only grows per user; a page keeps the highest it has
 // seen, so it ends on the newest counts whatever order concurrent writers' events arrive in.
@@ -47,7 +46,7 @@ describe('counts under concurrent changes', () => {
     // the worker publishes its now stale counts.
     const { env } = stack();
     const store = await SqliteStore.open({ path: env.SQLITE_PATH as string, messagesCapRows: 1000 });
-    const redis = new Redis(inject('redisUrl'));
+    const redis = connectTestRedis();
     try {
       const bus = new BusPublisher(redis, { prefix: env.REDIS_PREFIX as string, origin: 'slow-worker' });
       const worker = new Inbox({ store, bus, versions: new CountVersions(redis, { prefix: env.REDIS_PREFIX as string }) });

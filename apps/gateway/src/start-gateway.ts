@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { storeOptions, type GatewayConfig } from '@notify/config';
+import { redisTarget, storeOptions, type GatewayConfig } from '@notify/config';
 import { createMetricsRegistry, logConnectionErrors, type Logger } from '@notify/observability';
-import { createRedisConnection } from '@notify/redis';
-import { BusPublisher, BusSubscriber } from '@notify/bus';
+import { checkRedis, createRedisConnection } from '@notify/redis';
+import { BusPublisher, createBusSubscriber } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
@@ -35,8 +35,14 @@ export interface RunningGateway extends Gateway {
 export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
   const prefix = config.REDIS_PREFIX;
   const gatewayId = `gateway:${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const redis = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway` });
-  const subscriberConnection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:gateway:sub` });
+  const target = redisTarget(config);
+  const redis = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:gateway` });
+  const subscriberConnection = createRedisConnection(target, {
+    role: 'patient',
+    connectionName: `${prefix}:gateway:sub`,
+    // On a Redis Cluster the bus is sharded: one subscriber connection per master.
+    shardedSubscribers: true,
+  });
   logConnectionErrors(logger, 'redis', redis);
   logConnectionErrors(logger, 'redis (subscriber)', subscriberConnection);
   const disconnect = () => {
@@ -57,14 +63,14 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const gateway = createGateway(deps, {
     registry: createMetricsRegistry('gateway'),
     readiness: [
-      { name: 'redis', check: () => redis.ping() },
+      { name: 'redis', check: () => checkRedis(redis) },
       { name: 'store', check: () => store.ping() },
     ],
   });
   const { http, io, metrics, sessions } = gateway;
 
   const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ), sessions);
-  const subscriber = new BusSubscriber(subscriberConnection, { prefix });
+  const subscriber = createBusSubscriber(subscriberConnection, { prefix });
   subscriber.on('envelope', (envelope) => {
     try {
       bridge.emit(envelope);

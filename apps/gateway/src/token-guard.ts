@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { ErrorCode } from '@notify/contracts';
 import {
   isRevoked,
@@ -48,7 +48,7 @@ export class TokenGuard {
   private readonly heard = new Map<string, { notBefore: number; until: number }>();
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: TokenGuardOptions,
     private readonly logger: Logger,
   ) {

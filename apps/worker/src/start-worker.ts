@@ -2,10 +2,10 @@ import { createServer } from 'node:http';
 import { hostname } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { Queue, Worker } from 'bullmq';
-import { QUEUE_NAME } from '@notify/contracts';
-import { storeOptions, type WorkerConfig } from '@notify/config';
+import { queuePartitions } from '@notify/contracts';
+import { redisTarget, storeOptions, type WorkerConfig } from '@notify/config';
 import { createMetricsRegistry, createProbeHandler, logConnectionErrors, type Logger } from '@notify/observability';
-import { createRedisConnection } from '@notify/redis';
+import { checkRedis, createRedisConnection, isCluster } from '@notify/redis';
 import { BusPublisher } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { createStore } from '@notify/store';
@@ -22,15 +22,17 @@ export interface RunningWorker {
 }
 
 /**
- * Starts a worker: Redis connections, store, the BullMQ worker on the `notifications` queue, and
- * the probes server on `WORKER_HTTP_PORT` at `HOST`. `main.ts` runs it for the process; tests run
- * it in-process.
+ * Starts a worker: Redis connections, store, a BullMQ worker on each partition of the notification
+ * queue (`notifications`, and `notifications-1` … with `QUEUE_PARTITIONS` > 1; each runs up to
+ * `WORKER_CONCURRENCY` jobs), and the probes server on `WORKER_HTTP_PORT` at `HOST`. `main.ts` runs
+ * it for the process; tests run it in-process.
  */
 export async function startWorker(config: WorkerConfig, logger: Logger): Promise<RunningWorker> {
   const prefix = config.REDIS_PREFIX;
   // Patient connections: while Redis is down the worker waits and resumes by itself.
-  const connection = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:worker` });
-  const publisher = createRedisConnection(config.REDIS_URL, { role: 'patient', connectionName: `${prefix}:worker:bus` });
+  const target = redisTarget(config);
+  const connection = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:worker` });
+  const publisher = createRedisConnection(target, { role: 'patient', connectionName: `${prefix}:worker:bus` });
   logConnectionErrors(logger, 'redis', connection);
   logConnectionErrors(logger, 'redis (bus)', publisher);
   const disconnect = () => {
@@ -43,32 +45,36 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   });
 
   const registry = createMetricsRegistry('worker');
-  // Only counts jobs (queue depth on scrape); shares the worker's connection, so it holds no extra socket.
-  const queue = new Queue(QUEUE_NAME, { connection, prefix });
-  const metrics = new WorkerMetrics({ registry, queue });
+  const partitions = queuePartitions(prefix, config.QUEUE_PARTITIONS, isCluster(connection));
+  // Only count jobs (queue depth on scrape); they share the worker's connection, so they hold no extra socket.
+  const queues = partitions.map((partition) => new Queue(partition.name, { connection, prefix: partition.prefix }));
+  const metrics = new WorkerMetrics({ registry, queue: allPartitions(queues) });
   const bus = new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` });
   const inbox = new Inbox({ store, bus, versions: new CountVersions(publisher, { prefix }) });
   const processor = createNotificationProcessor({ store, bus, inbox, onStored: (job, id) => metrics.recordStored(job, id) });
 
-  const worker = new Worker(QUEUE_NAME, timedProcessor(processor, metrics), {
-    connection,
-    prefix,
-    concurrency: config.WORKER_CONCURRENCY,
-    lockDuration: config.WORKER_LOCK_DURATION_MS,
-    // A stalled job is moved back on the second check that finds it without a lock, so checking
-    // twice per lock period bounds the takeover at about two lock periods.
-    stalledInterval: Math.max(1000, Math.floor(config.WORKER_LOCK_DURATION_MS / 2)),
-    // A job whose worker was killed is retried, not failed, even if that happens a few times.
-    maxStalledCount: 5,
+  const workers = partitions.map((partition) => {
+    const worker = new Worker(partition.name, timedProcessor(processor, metrics), {
+      connection,
+      prefix: partition.prefix,
+      concurrency: config.WORKER_CONCURRENCY,
+      lockDuration: config.WORKER_LOCK_DURATION_MS,
+      // A stalled job is moved back on the second check that finds it without a lock, so checking
+      // twice per lock period bounds the takeover at about two lock periods.
+      stalledInterval: Math.max(1000, Math.floor(config.WORKER_LOCK_DURATION_MS / 2)),
+      // A job whose worker was killed is retried, not failed, even if that happens a few times.
+      maxStalledCount: 5,
+    });
+    // A failed attempt (a store write error, say) is logged once with its job id and retried with the
+    // backoff the api gave the job; the worker itself keeps running.
+    observeWorker(worker, { logger, metrics });
+    return worker;
   });
-  // A failed attempt (a store write error, say) is logged once with its job id and retried with the
-  // backoff the api gave the job; the worker itself keeps running.
-  observeWorker(worker, { logger, metrics });
 
   const probes = createProbeHandler({
     registry,
     readiness: [
-      { name: 'redis', check: () => connection.ping() },
+      { name: 'redis', check: () => checkRedis(connection) },
       { name: 'store', check: () => store.ping() },
     ],
   });
@@ -77,14 +83,14 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   });
   const close = async () => {
     // close() lets active jobs finish; anything left is taken over by another worker after its lock expires.
-    await worker.close();
-    await queue.close();
+    await Promise.all(workers.map((worker) => worker.close()));
+    await Promise.all(queues.map((queue) => queue.close()));
     server.close();
     await store.close();
     disconnect();
   };
   try {
-    await worker.waitUntilReady();
+    await Promise.all(workers.map((worker) => worker.waitUntilReady()));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(config.WORKER_HTTP_PORT, config.HOST, () => {
@@ -97,4 +103,16 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
     throw error;
   }
   return { port: (server.address() as AddressInfo).port, close };
+}
+
+/** The job counts of every partition, added up: what `notify_worker_queue_depth` reports. */
+function allPartitions(queues: readonly Queue[]): Pick<Queue, 'getJobCounts'> {
+  return {
+    async getJobCounts(...states) {
+      const counts = await Promise.all(queues.map((queue) => queue.getJobCounts(...states)));
+      const total: Record<string, number> = {};
+      for (const count of counts) for (const [state, n] of Object.entries(count)) total[state] = (total[state] ?? 0) + n;
+      return total;
+    },
+  };
 }

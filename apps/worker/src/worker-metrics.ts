@@ -68,7 +68,7 @@ export class WorkerMetrics {
     });
     new Gauge({
       name: 'notify_worker_queue_depth',
-      help: 'Jobs in the notifications queue by state, counted at scrape time (the same on every worker: aggregate with max, not sum).',
+      help: 'Jobs in the notification queue (every partition) by state, counted at scrape time (the same on every worker: aggregate with max, not sum).',
       labelNames: ['state'],
       registers,
       async collect() {

@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisConnection } from '@notify/redis';
+import { redisTargetOfArg } from '../redis-arg.js';
 import { JobName, NEW_MESSAGE_STATE, NOTIFICATION_JOB_OPTIONS, newRecordId, type Message } from '@notify/contracts';
 
 // Baseline "queue ceiling", producer side: adds `message` jobs shaped like the api's (same data,
@@ -9,7 +10,8 @@ const [url, prefix, queueName, durationMs, window, payloadBytes] = process.argv.
 
 const CONCURRENT_ADDS = 32;
 
-const connection = new Redis(url, { maxRetriesPerRequest: null });
+// One server's URL, or `cluster:host:port,…` (see redisArg).
+const connection = createRedisConnection(redisTargetOfArg(url), { role: 'patient', connectionName: 'bench:queue-ceiling' });
 const queue = new Queue(queueName, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
 const content = 'x'.repeat(Number(payloadBytes));
 let added = 0;

@@ -1,11 +1,13 @@
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import { createRedisConnection } from '@notify/redis';
+import { redisTargetOfArg } from '../redis-arg.js';
 
 // Baseline "queue ceiling", consumer side: a BullMQ worker with a no-op processor and the
 // pipeline's worker settings (concurrency), on the same Redis. Counts completed jobs; the
 // orchestrator asks for the count over IPC ({cmd: 'count'}).
 const [url, prefix, queueName, concurrency] = process.argv.slice(2) as [string, string, string, string];
-const connection = new Redis(url, { maxRetriesPerRequest: null });
+// One server's URL, or `cluster:host:port,…` (see redisArg).
+const connection = createRedisConnection(redisTargetOfArg(url), { role: 'patient', connectionName: 'bench:queue-ceiling' });
 let completed = 0;
 let lastAt = 0;
 const worker = new Worker(queueName, async () => undefined, { connection, prefix, concurrency: Number(concurrency) });

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { processCpuSeconds } from '@notify/testing';
+import { createRedisConnection } from '@notify/redis';
+import { redisArg, redisTargetOfArg } from '../redis-arg.js';
 import { forkBenchChild } from '../bench-child.js';
 import type { BenchContext } from '../bench-context.js';
 
@@ -18,13 +19,15 @@ type Reply = Record<string, unknown>;
 
 /**
  * Queue ceiling: a producer process adding `message` jobs shaped like the api's, and a worker process
- * with a no-op processor and the pipeline's concurrency, on the pipeline's Redis (own queue): the
- * most the queue stage alone can pass here.
+ * with a no-op processor and the pipeline's concurrency, on the pipeline's Redis (own queue; on a
+ * Redis Cluster one queue, so one slot on one master): the most one queue alone can pass here.
  */
 export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingResult> {
   const { options, bench } = ctx;
-  const redisUrl = bench.stack.redis.url;
-  const prefix = `benchq${randomBytes(3).toString('hex')}`;
+  const redisUrl = redisArg(bench.redisTarget);
+  const tag = `benchq${randomBytes(3).toString('hex')}`;
+  // A hash tag on a cluster, as the pipeline's own queue has.
+  const prefix = bench.redisMode === 'cluster' ? `{${tag}}` : tag;
   const queueName = 'queue-ceiling';
   const concurrency = Number(options.appEnv.WORKER_CONCURRENCY ?? 50);
   const durationMs = options.durationS * 1000;
@@ -42,7 +45,12 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
       child.child.send(message);
     });
   try {
-    const cpuBefore = { producer: (await processCpuSeconds(producer.pid)) ?? 0, worker: (await processCpuSeconds(worker.pid)) ?? 0, redis: (await processCpuSeconds(bench.stack.redis.pid)) ?? 0 };
+    // Every Redis process of the bench's Redis (one server, or each node of a cluster), summed.
+    const redisCpuSeconds = async () => {
+      const each = await Promise.all(Object.values(bench.redisProcesses).map((pid) => processCpuSeconds(pid)));
+      return each.reduce<number>((sum, seconds) => sum + (seconds ?? 0), 0);
+    };
+    const cpuBefore = { producer: (await processCpuSeconds(producer.pid)) ?? 0, worker: (await processCpuSeconds(worker.pid)) ?? 0, redis: await redisCpuSeconds() };
     const startedAt = Date.now();
     const produced = await ask(producer, { cmd: 'run' });
     if (typeof produced.error === 'string') throw new Error(`queue ceiling producer: ${produced.error}`);
@@ -65,7 +73,7 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
       cpuPercent: {
         producer: cpu('producer', await processCpuSeconds(producer.pid)),
         worker: cpu('worker', await processCpuSeconds(worker.pid)),
-        redis: cpu('redis', await processCpuSeconds(bench.stack.redis.pid)),
+        redis: cpu('redis', await redisCpuSeconds()),
       },
     };
   } finally {
@@ -75,7 +83,7 @@ export async function runQueueCeiling(ctx: BenchContext): Promise<QueueCeilingRe
 }
 
 async function obliterate(redisUrl: string, prefix: string, queueName: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  const redis = createRedisConnection(redisTargetOfArg(redisUrl), { role: 'patient', connectionName: 'bench:queue-ceiling' });
   const queue = new Queue(queueName, { connection: redis, prefix });
   try {
     await queue.obliterate({ force: true });

@@ -1,4 +1,4 @@
-import type { BenchOptions } from '../bench-options.js';
+import type { BenchOptions, RedisMode } from '../bench-options.js';
 import type { ProfileSummary } from '../profile/cpu-profile-summary.js';
 import type { QueueCeilingResult } from '../baselines/queue-ceiling.js';
 import type { BrowserScriptSize } from '../scenarios/browser-script-size.js';
@@ -50,6 +50,10 @@ export interface BenchResults {
   durationS: number;
   machine: MachineInfo;
   options: BenchOptions;
+  /** The Redis this run was on (absent in runs before `--redis`: one server). */
+  redis?: RedisMode;
+  /** QUEUE_PARTITIONS of the apps (absent in runs before it existed: 1). */
+  queuePartitions?: number;
   /** What held the records: `SQLite`, or the MongoDB-compatible server (absent in runs before it was recorded). */
   storeServer?: string;
   /** Delivery phases (unicast, broadcast) of the pipeline and the direct-push and socket-ceiling baselines. */

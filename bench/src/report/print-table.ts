@@ -16,7 +16,8 @@ export function formatResults(results: BenchResults): string {
   const out: string[] = [];
   const m = results.machine;
   out.push(
-    `notify bench — ${results.startedAt} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, store ${results.storeServer ?? results.options.store}`,
+    `notify bench — ${results.startedAt} — ${m.cpus} × ${m.cpuModel}, ${m.memoryGiB} GiB, node ${m.node}, store ${results.storeServer ?? results.options.store}, ` +
+      (results.redis === 'cluster' ? `a Redis Cluster (3 masters, 3 replicas), ${results.queuePartitions ?? 1} queue partitions` : 'one Redis'),
     `load average before: ${m.loadBefore.join(' ')}   after: ${m.loadAfter.join(' ')}   (run took ${Math.round(results.durationS)} s)`,
     '',
   );

@@ -1,3 +1,4 @@
+import { queuePartitions } from '@notify/contracts';
 import { startBaselineServer } from '../baselines/baseline-server.js';
 import { gatewayUrl, pipelineProcesses, workerUrl, type BenchContext } from '../bench-context.js';
 import type { Scenario } from '../bench-options.js';
@@ -38,7 +39,8 @@ export async function runDeliveryScenarios(ctx: BenchContext, attempt: Attempt):
 
   if (has('unicast') || has('broadcast')) {
     await collect('pipeline', async () => {
-      const sampler = new QueueDepthSampler(bench.stack.redis.url, bench.stack.env.REDIS_PREFIX ?? '');
+      const partitions = queuePartitions(bench.stack.env.REDIS_PREFIX ?? '', bench.queuePartitions, bench.redisMode === 'cluster');
+      const sampler = new QueueDepthSampler(bench.redisTarget, partitions);
       try {
         const target: DeliveryTarget = {
           system: 'pipeline',

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { BusEnvelope, busChannel } from '@notify/contracts';
-import type { Redis } from 'ioredis';
+import { busChannel, type BusEnvelope } from '@notify/contracts';
+import type { Redis } from '@notify/redis';
+import { decodeEnvelope } from './decode-envelope.js';
 
 export interface BusSubscriberEvents {
   envelope: [BusEnvelope];
@@ -13,12 +14,19 @@ export interface BusSubscriberEvents {
   error: [Error];
 }
 
+/** What the gateway listens to: {@link BusSubscriber} on one server, {@link ShardedBusSubscriber} on a Redis Cluster. */
+export interface BusSubscription extends EventEmitter<BusSubscriberEvents> {
+  /** Subscribes; resolves once Redis has confirmed every subscription. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
- * Listens on the bus channel with a dedicated connection and emits each valid envelope.
+ * Listens on the bus channel of one Redis server with a dedicated connection and emits each valid envelope.
  * Malformed messages are reported as `'error'` and dropped, never thrown into the void.
  * After a reconnect it subscribes again and, once Redis has confirmed it, emits `'resumed'`.
  */
-export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
+export class BusSubscriber extends EventEmitter<BusSubscriberEvents> implements BusSubscription {
   private readonly channel: string;
   private subscribed = false;
   private lost = false;
@@ -58,18 +66,8 @@ export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
   }
 
   private receive(raw: string): void {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      this.emit('error', new Error(`bus: dropped a message that is not JSON: ${raw.slice(0, 200)}`));
-      return;
-    }
-    const result = BusEnvelope.safeParse(parsed);
-    if (!result.success) {
-      this.emit('error', new Error(`bus: dropped a malformed envelope: ${result.error.message.slice(0, 500)}`));
-      return;
-    }
-    this.emit('envelope', result.data);
+    const decoded = decodeEnvelope(raw);
+    if (decoded instanceof Error) this.emit('error', decoded);
+    else this.emit('envelope', decoded);
   }
 }

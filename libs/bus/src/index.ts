@@ -1,2 +1,5 @@
 export * from './bus-publisher.js';
 export * from './bus-subscriber.js';
+export * from './sharded-bus-subscriber.js';
+export * from './create-bus-subscriber.js';
+export * from './bus-routing-key.js';

@@ -1,11 +1,19 @@
 import { z } from 'zod';
-import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisUrl, timeZone } from './env-fields.js';
+import { commaList, flag, identifier, LOG_LEVELS, port, positiveInt, redisClusterNodes, redisUrl, timeZone } from './env-fields.js';
 
 /** Variables every process reads. */
 const commonShape = {
-  REDIS_URL: redisUrl,
+  /** One Redis server. Exactly one of REDIS_URL and REDIS_CLUSTER_NODES is set (see {@link requireOneRedis}). */
+  REDIS_URL: redisUrl.optional(),
+  /** Seed nodes of a Redis Cluster (`host:port,…`): every process then runs in cluster mode. */
+  REDIS_CLUSTER_NODES: redisClusterNodes.optional(),
   /** Prefix of every Redis key and channel notify uses, so several deployments can share a Redis. */
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ . -').default('notify'),
+  REDIS_PREFIX: z
+    .string()
+    // A hash tag here would put every key and channel in one slot; cluster mode adds the tags itself.
+    .refine((value) => !/[{}]/.test(value), 'must not contain { or }: with REDIS_CLUSTER_NODES notify puts the hash tags around it itself ({notify}:…)')
+    .regex(/^[A-Za-z0-9_.-]{1,32}$/, 'must be 1-32 of A-Z a-z 0-9 _ . -')
+    .default('notify'),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   /** Interface the HTTP listeners bind to. */
@@ -34,6 +42,27 @@ const requireMongoUrl = (env: { STORE: string; MONGO_URL?: string | undefined },
   }
 };
 
+/** One Redis server (REDIS_URL) or one Redis Cluster (REDIS_CLUSTER_NODES): exactly one of them. */
+const requireOneRedis = (env: { REDIS_URL?: string | undefined; REDIS_CLUSTER_NODES?: unknown }, ctx: z.RefinementCtx) => {
+  if (env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_URL'], message: 'is required (e.g. redis://127.0.0.1:6379), or REDIS_CLUSTER_NODES for a Redis Cluster' });
+  } else if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'cannot be set together with REDIS_URL: set one of them' });
+  }
+};
+
+/** Both refinements of every app's schema. */
+const requireStoreAndRedis = (env: Parameters<typeof requireMongoUrl>[0] & Parameters<typeof requireOneRedis>[0], ctx: z.RefinementCtx) => {
+  requireOneRedis(env, ctx);
+  requireMongoUrl(env, ctx);
+};
+
+/**
+ * How many BullMQ queues the notifications are spread over (the api's and the workers'
+ * `QUEUE_PARTITIONS`, which must agree): on a Redis Cluster each is one hash slot, so one master.
+ */
+const queuePartitions = positiveInt(1, 64);
+
 export const ApiConfigSchema = z
   .object({
     ...commonShape,
@@ -61,8 +90,9 @@ export const ApiConfigSchema = z
     PUSH_ALWAYS_200: flag(false),
     /** The `companyID` a `/push` message gets when it names none (older backends sent only `receiverID`). */
     PUSH_DEFAULT_COMPANY_ID: identifier.default('none'),
+    QUEUE_PARTITIONS: queuePartitions,
   })
-  .superRefine(requireMongoUrl);
+  .superRefine(requireStoreAndRedis);
 
 export const WorkerConfigSchema = z
   .object({
@@ -72,8 +102,9 @@ export const WorkerConfigSchema = z
     WORKER_CONCURRENCY: positiveInt(50, 1000),
     /** How long a job's lock lasts; a killed worker's jobs are taken over after about this long (ms). */
     WORKER_LOCK_DURATION_MS: positiveInt(30_000),
+    QUEUE_PARTITIONS: queuePartitions,
   })
-  .superRefine(requireMongoUrl);
+  .superRefine(requireStoreAndRedis);
 
 export const GatewayConfigSchema = z
   .object({
@@ -129,7 +160,7 @@ export const GatewayConfigSchema = z
      */
     DEV_TOKEN_ROUTE: flag(false),
   })
-  .superRefine(requireMongoUrl);
+  .superRefine(requireStoreAndRedis);
 
 export type ApiConfig = Readonly<z.infer<typeof ApiConfigSchema>>;
 export type WorkerConfig = Readonly<z.infer<typeof WorkerConfigSchema>>;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from './config-error.js';
 import { loadApiConfig, loadGatewayConfig, loadWorkerConfig } from './load-config.js';
+import { redisTarget } from './redis-target.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const API_KEY = 'test-api-key-0123456789';
@@ -173,6 +174,68 @@ describe('loading configuration', () => {
       expect(loadGatewayConfig(minimal.gateway).TZ).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
       const error = configError(() => loadGatewayConfig({ ...minimal.gateway, TZ: 'Mars/Olympus' }));
       expect(error.message).toBe('TZ: must be an IANA time zone such as Asia/Shanghai or UTC, got "Mars/Olympus"');
+    });
+  });
+  describe('a Redis Cluster (REDIS_CLUSTER_NODES) instead of one server (REDIS_URL)', () => {
+    const cluster = { REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,[::1]:7002' };
+
+    it('takes the seed nodes as host:port pairs, in every app, and names them as the Redis to use', () => {
+      const nodes = [
+        { host: '10.0.0.1', port: 7000 },
+        { host: '10.0.0.2', port: 7001 },
+        { host: '::1', port: 7002 },
+      ];
+      for (const config of [
+        loadApiConfig({ API_KEYS: API_KEY, JWT_SECRET, ...cluster }),
+        loadWorkerConfig(cluster),
+        loadGatewayConfig({ JWT_SECRET, ...cluster }),
+      ]) {
+        expect(config.REDIS_CLUSTER_NODES).toEqual(nodes);
+        expect(config.REDIS_URL).toBeUndefined();
+        expect(redisTarget(config)).toEqual({ clusterNodes: nodes });
+      }
+      expect(redisTarget(loadWorkerConfig(minimal.worker))).toEqual({ url: REDIS_URL });
+    });
+
+    it('needs one of REDIS_URL and REDIS_CLUSTER_NODES, and refuses both', () => {
+      expect(configError(() => loadWorkerConfig({})).message).toBe(
+        'REDIS_URL: is required (e.g. redis://127.0.0.1:6379), or REDIS_CLUSTER_NODES for a Redis Cluster',
+      );
+      expect(configError(() => loadWorkerConfig({ REDIS_URL, ...cluster })).message).toBe(
+        'REDIS_CLUSTER_NODES: cannot be set together with REDIS_URL: set one of them',
+      );
+    });
+
+    it('names REDIS_URL when it lists several hosts (which ioredis cannot open), pointing at REDIS_CLUSTER_NODES', () => {
+      for (const url of ['redis://10.0.0.1:7000,10.0.0.2:7001', 'redis://a,b:6379']) {
+        expect(configError(() => loadWorkerConfig({ REDIS_URL: url })).message).toBe(
+          'REDIS_URL: must be the URL of one Redis server (for a Redis Cluster, list its nodes in REDIS_CLUSTER_NODES instead)',
+        );
+      }
+    });
+
+    it('names REDIS_CLUSTER_NODES when an entry is not host:port or the list is empty', () => {
+      expect(configError(() => loadWorkerConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,10.0.0.2' })).message).toBe(
+        'REDIS_CLUSTER_NODES: must be host:port pairs separated by commas (e.g. 10.0.0.1:7000,10.0.0.2:7000), got "10.0.0.2"',
+      );
+      expect(configError(() => loadWorkerConfig({ REDIS_CLUSTER_NODES: 'redis://10.0.0.1:7000' })).variable).toBe('REDIS_CLUSTER_NODES');
+      expect(configError(() => loadWorkerConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:70000' })).variable).toBe('REDIS_CLUSTER_NODES');
+      expect(configError(() => loadWorkerConfig({ REDIS_CLUSTER_NODES: ' , ' })).message).toBe(
+        'REDIS_CLUSTER_NODES: must list at least one host:port of the cluster',
+      );
+    });
+
+    it('refuses a hash tag in REDIS_PREFIX, which would put every key in one slot, saying why', () => {
+      expect(configError(() => loadWorkerConfig({ ...cluster, REDIS_PREFIX: '{notify}' })).message).toBe(
+        'REDIS_PREFIX: must not contain { or }: with REDIS_CLUSTER_NODES notify puts the hash tags around it itself ({notify}:…)',
+      );
+    });
+
+    it('spreads the queue over QUEUE_PARTITIONS queues (default 1, at most 64), in the api and the workers', () => {
+      expect(loadApiConfig(minimal.api).QUEUE_PARTITIONS).toBe(1);
+      expect(loadWorkerConfig({ ...cluster, QUEUE_PARTITIONS: '4' }).QUEUE_PARTITIONS).toBe(4);
+      expect(configError(() => loadWorkerConfig({ ...cluster, QUEUE_PARTITIONS: '0' })).variable).toBe('QUEUE_PARTITIONS');
+      expect(configError(() => loadApiConfig({ ...minimal.api, QUEUE_PARTITIONS: '65' })).variable).toBe('QUEUE_PARTITIONS');
     });
   });
 });

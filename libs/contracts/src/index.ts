@@ -18,3 +18,4 @@ export * from './job-options.js';
 export * from './bus-envelope.js';
 export * from './socket-events.js';
 export * from './older-page-events.js';
+export * from './cluster-layout.js';

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { LuaScript } from '@notify/redis';
 
 /** How long a user's version key outlives the last change: after that it starts again from Redis time. */
@@ -30,7 +30,7 @@ export interface CountVersionsOptions {
  */
 export class CountVersions {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: CountVersionsOptions,
   ) {}
 

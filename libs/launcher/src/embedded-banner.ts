@@ -38,7 +38,7 @@ export function embeddedBanner(info: EmbeddedStackInfo, style: Styler = plain): 
     row('api', info.apiUrl, 'HTTP API, for web backends'),
     row('bull board', bullBoard.url, `user ${bullBoard.user}, password ${bullBoard.password ?? '(BULL_BOARD_PASSWORD unset)'}`),
     row('worker', `${info.workerUrl}/healthz`, '/readyz and /metrics beside it (every app has all three)'),
-    row('redis', redis.url, redis.embedded ? `started here, data in ${redis.dir} (append-only file)` : 'from REDIS_URL'),
+    row('redis', redis.url, redis.embedded ? `started here, data in ${redis.dir} (append-only file)` : redis.url.startsWith('cluster ') ? 'from REDIS_CLUSTER_NODES' : 'from REDIS_URL'),
     row('store', info.store),
     '',
     `  ${'API key'.padEnd(12)}${style('bold', info.apiKey)}  ${style('dim', info.apiKeyFromEnv ? 'from API_KEYS' : `generated once, kept in ${info.secretsFile}`)}`,

@@ -153,7 +153,8 @@ export class EmbeddedStack {
     // The launcher reads the apps' log lines; it prints them pretty itself.
     env.LOG_FORMAT = 'json';
 
-    if (!isSet(env.REDIS_URL)) {
+    // REDIS_CLUSTER_NODES names a Redis Cluster to use instead (the apps refuse both at once).
+    if (!isSet(env.REDIS_URL) && !isSet(env.REDIS_CLUSTER_NODES)) {
       signal.throwIfAborted();
       const redis = await startEmbeddedRedis({ dir: join(dataDir, 'redis'), signal });
       this.redis = redis;
@@ -229,7 +230,7 @@ export class EmbeddedStack {
       apiKeyFromEnv,
       secretsFile: secretsFile && shown(secretsFile),
       redis: {
-        url: maskPassword(env.REDIS_URL ?? ''),
+        url: isSet(env.REDIS_CLUSTER_NODES) ? `cluster ${env.REDIS_CLUSTER_NODES ?? ''}` : maskPassword(env.REDIS_URL ?? ''),
         embedded: this.redis !== undefined,
         dir: this.redis && shown(this.redis.dir),
       },

@@ -33,6 +33,12 @@ export interface RedisCluster {
   readonly seeds: string;
   /** Resolves once every live node says `cluster_state:ok` (or rejects after `timeoutMs`). */
   waitUntilOk(timeoutMs?: number): Promise<void>;
+  /**
+   * Resolves once every live replica's link to its master is up (or rejects after `timeoutMs`). A
+   * replica that has not synced yet refuses to be promoted, so a drill that kills a master waits
+   * for this first; {@link startRedisCluster} resolves only once it holds.
+   */
+  waitUntilReplicated(timeoutMs?: number): Promise<void>;
   /** The port of the master that now serves `slot`. */
   masterOfSlot(slot: number): Promise<number>;
   /** Stops every node; safe to call twice. */
@@ -41,8 +47,18 @@ export interface RedisCluster {
 
 /** One line of `redis-cli cluster info`, by field. */
 async function clusterInfo(port: number): Promise<Record<string, string>> {
-  const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info'], { timeout: 5000 });
-  return Object.fromEntries(stdout.split(/\r?\n/).filter(Boolean).map((line) => line.split(':') as [string, string]));
+  return fields(port, ['cluster', 'info']);
+}
+
+/** The `field:value` lines of a redis-cli reply (`cluster info`, `info replication`), by field. */
+async function fields(port: number, command: string[]): Promise<Record<string, string>> {
+  const { stdout } = await run('redis-cli', ['-p', String(port), ...command], { timeout: 5000 });
+  return Object.fromEntries(
+    stdout
+      .split(/\r?\n/)
+      .filter((line) => line.includes(':'))
+      .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1)]),
+  );
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,19 +95,35 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
       await pause(100);
     }
   };
+  const waitUntilReplicated = async (timeoutMs = options.startTimeoutMs ?? 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const roles = await Promise.all((await live()).map((port) => fields(port, ['info', 'replication']).catch(() => ({}) as Record<string, string>)));
+      if (roles.every((info) => info['role'] === 'master' || info['master_link_status'] === 'up')) return;
+      if (Date.now() >= deadline) throw new Error(`the Redis Cluster's replicas are not in sync after ${timeoutMs} ms`);
+      await pause(100);
+    }
+  };
   try {
     for (let index = 0; index < masters * (1 + replicas); index += 1) {
       nodes.push(
         await startRedisServer({
           dir: join(root, `node-${index}`),
           appendOnly: options.appendOnly ?? true,
-          extraArgs: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', String(nodeTimeoutMs)],
+          extraArgs: [
+            '--cluster-enabled', 'yes',
+            '--cluster-config-file', 'nodes.conf',
+            '--cluster-node-timeout', String(nodeTimeoutMs),
+            // Replicas sync at once rather than after Redis's 5 s wait for more replicas to share the transfer.
+            '--repl-diskless-sync-delay', '0',
+          ],
         }),
       );
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
     await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', String(replicas), '--cluster-yes'], { timeout: 30_000 });
     await waitUntilOk();
+    await waitUntilReplicated();
   } catch (error) {
     await stop();
     throw error;
@@ -100,6 +132,7 @@ export async function startRedisCluster(options: RedisClusterOptions = {}): Prom
     nodes,
     seeds: nodes.map((node) => `127.0.0.1:${node.port}`).join(','),
     waitUntilOk,
+    waitUntilReplicated,
     async masterOfSlot(slot) {
       for (const port of await live()) {
         const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'nodes'], { timeout: 5000 }).catch(() => ({ stdout: '' }));

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isCluster, type RedisClient } from '@notify/redis';
+import { connectTestRedis } from '@notify/testing';
 import { isUserOnline, PresenceTracker } from './index.js';
 import { presenceKeys } from './presence-keys.js';
 
 const SHORT_TTL_MS = 600;
 
 let prefix: string;
-let connections: Redis[];
+let connections: RedisClient[];
 let trackers: PresenceTracker[];
 
 beforeEach(() => {
@@ -21,8 +22,9 @@ afterEach(async () => {
   for (const connection of connections) connection.disconnect();
 });
 
-function connect(): Redis {
-  const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+// The run's Redis: one server (integration project) or a Redis Cluster (cluster project).
+function connect(): RedisClient {
+  const connection = connectTestRedis();
   connections.push(connection);
   return connection;
 }
@@ -55,8 +57,8 @@ describe('isUserOnline', () => {
     await vi.waitFor(async () => expect(await isUserOnline(reader, prefix, '7', 'alice')).toBe(false), { timeout: 5_000 });
     expect(await isUserOnline(reader, prefix, '7', 'bob')).toBe(false);
     // Still there: only the expiry says they are gone, as in GET /v1/companies/:id/online.
-    expect(await reader.hlen(presenceKeys(prefix, '7').uids)).toBe(2);
-    expect(await reader.zcard(presenceKeys(prefix, '7').sessions)).toBe(2);
+    expect(await reader.hlen(presenceKeys(prefix, '7', isCluster(reader)).uids)).toBe(2);
+    expect(await reader.zcard(presenceKeys(prefix, '7', isCluster(reader)).sessions)).toBe(2);
   });
 
   it("stays true while one of a user's sessions has expired and another has not", async () => {
@@ -70,11 +72,11 @@ describe('isUserOnline', () => {
       async () => {
         const [seconds = 0, micros = 0] = await reader.time();
         const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-        expect(Number(await reader.zscore(presenceKeys(prefix, '7').sessions, 'short-lease|alice'))).toBeLessThan(now);
+        expect(Number(await reader.zscore(presenceKeys(prefix, '7', isCluster(reader)).sessions, 'short-lease|alice'))).toBeLessThan(now);
       },
       { timeout: 5_000 },
     );
-    expect(await reader.hget(presenceKeys(prefix, '7').uids, 'alice')).toBe('2');
+    expect(await reader.hget(presenceKeys(prefix, '7', isCluster(reader)).uids, 'alice')).toBe('2');
     expect(await isUserOnline(reader, prefix, '7', 'alice')).toBe(true);
     await long.leave('7', 'alice');
     expect(await isUserOnline(reader, prefix, '7', 'alice')).toBe(false);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '@notify/redis';
 import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /**
@@ -11,8 +11,8 @@ import { presenceKeys, uidOfMember } from './presence-keys.js';
  * which are normally none: the cost does not grow with the number of users online. Plain reads,
  * no script, so it answers even while Redis pauses writes (a failover).
  */
-export async function isUserOnline(redis: Redis, prefix: string, companyID: string, uid: string): Promise<boolean> {
-  const keys = presenceKeys(prefix, companyID);
+export async function isUserOnline(redis: RedisClient, prefix: string, companyID: string, uid: string): Promise<boolean> {
+  const keys = presenceKeys(prefix, companyID, isCluster(redis));
   const [seconds = 0, micros = 0] = await redis.time();
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
   // One transaction: the presence script changes both keys at once, so they are read as one.

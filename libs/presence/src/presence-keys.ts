@@ -1,10 +1,14 @@
+import { busShardOf, busShardTag } from '@notify/contracts';
+
 /**
- * Redis key names of the presence data under a key prefix (`REDIS_PREFIX`).
- * The `{companyID}` hash tag keeps one company's keys in one Redis Cluster slot, so the presence
- * script, which touches all of them, is single-slot.
+ * Redis key names of the presence data under a key prefix (`REDIS_PREFIX`). Their hash tag keeps
+ * one company's keys in one Redis Cluster slot, so the presence script, which touches all of them,
+ * is single-slot: on one server `{companyID}` (as always); on a Redis Cluster (`cluster`) the tag
+ * of the company's bus shard (`{n}`), so the script also publishes the change on the company's
+ * sharded channel, which lives in that same slot.
  */
-export const presenceKeys = (prefix: string, companyID: string) => {
-  const base = `${prefix}:presence:{${companyID}}`;
+export const presenceKeys = (prefix: string, companyID: string, cluster = false) => {
+  const base = cluster ? `${prefix}:presence:${busShardTag(busShardOf(companyID))}:${companyID}` : `${prefix}:presence:{${companyID}}`;
   return {
     /** Sorted set: member `<gatewayId>|<uid>`, score = the session's expiry (Redis time, ms). */
     sessions: `${base}:sessions`,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterEach, beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { BusEnvelope, BusType, busChannel, type BusEvent } from '@notify/contracts';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BusType, type BusEvent } from '@notify/contracts';
+import { createBusSubscriber } from '@notify/bus';
+import { isCluster, type RedisClient } from '@notify/redis';
+import { connectTestRedis } from '@notify/testing';
 import { PresenceStoppedError, PresenceTracker, readOnline, type PresenceOptions } from './index.js';
 import { presenceCompaniesKey, presenceKeys } from './presence-keys.js';
 
@@ -10,7 +12,7 @@ type PresenceChanged = BusEvent<typeof BusType.presenceChanged>;
 const SHORT_TTL_MS = 600;
 
 let prefix: string;
-let connections: Redis[];
+let connections: RedisClient[];
 let trackers: PresenceTracker[];
 
 beforeEach(() => {
@@ -25,8 +27,9 @@ afterEach(async () => {
   for (const connection of connections) connection.disconnect();
 });
 
-function connect(): Redis {
-  const connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+// The run's Redis: one server (integration project) or a Redis Cluster (cluster project).
+function connect(options: { subscriber?: boolean } = {}): RedisClient {
+  const connection = connectTestRedis(options);
   connections.push(connection);
   return connection;
 }
@@ -37,17 +40,19 @@ function tracker(options: Partial<PresenceOptions> = {}, redis = connect()): Pre
   return created;
 }
 
-/** Subscribes to the bus channel and keeps every presence.changed, parsed with the contracts' schema. */
+/** Subscribes to the bus (its sharded channels on a cluster) and keeps every presence.changed, parsed with the contracts' schema. */
 async function recordBus() {
-  const subscriber = connect();
+  const subscriber = createBusSubscriber(connect({ subscriber: true }), { prefix });
   const events: PresenceChanged[] = [];
   const waiting = new Set<() => void>();
-  subscriber.on('message', (_channel: string, text: string) => {
-    const envelope = BusEnvelope.parse(JSON.parse(text));
+  subscriber.on('envelope', (envelope) => {
     if (envelope.type === BusType.presenceChanged) events.push(envelope);
     for (const check of waiting) check();
   });
-  await subscriber.subscribe(busChannel(prefix));
+  subscriber.on('error', (error) => {
+    throw error;
+  });
+  await subscriber.start();
   return {
     events,
     /** The published counts of one company, in order. */
@@ -143,6 +148,10 @@ describe('PresenceTracker', () => {
 
     // SIGKILL, as Redis sees it: the connection goes, nothing says goodbye, no more heartbeats.
     crashedRedis.disconnect();
+    // Its timers stop with it. Not awaited: its goodbyes go nowhere (a disconnected Redis Cluster
+    // connection may even hold them forever), and a killed process waits for nothing.
+    trackers.splice(trackers.indexOf(crashed), 1);
+    void crashed.stop().catch(() => undefined);
     const crashedAt = Date.now();
     const drops = await Promise.all([bus.waitFor(is('7', 1), since), bus.waitFor(is('8', 0), since)]);
 
@@ -232,7 +241,7 @@ describe('PresenceTracker', () => {
 
     await gateway.join('7', 'alice');
     await vi.waitFor(async () => expect((await readOnline(reader, prefix, '7')).count).toBe(0), { timeout: 5_000 });
-    expect(await reader.zcard(presenceKeys(prefix, '7').sessions)).toBe(1);
+    expect(await reader.zcard(presenceKeys(prefix, '7', isCluster(reader)).sessions)).toBe(1);
   });
 
   it('puts back a session Redis lost while its page is still open', async () => {
@@ -244,7 +253,7 @@ describe('PresenceTracker', () => {
     await gateway.join('7', 'alice');
     await bus.waitFor(is('7', 1));
     const since = bus.events.length;
-    const keys = presenceKeys(prefix, '7');
+    const keys = presenceKeys(prefix, '7', isCluster(reader));
     await reader.del(keys.sessions, keys.uids); // e.g. Redis restarted without its data
 
     await bus.waitFor(is('7', 1), since);

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { Redis } from 'ioredis';
-import { busChannel } from '@notify/contracts';
+import { busChannel, busShardChannel, busShardOf } from '@notify/contracts';
+import { isCluster, type RedisClient } from '@notify/redis';
 import { LocalSessions } from './local-sessions.js';
 import { periodic } from './periodic.js';
 import { PresenceOptionsError, PresenceStoppedError } from './presence-errors.js';
@@ -38,7 +38,8 @@ const SWEEP_BATCH = 100;
 export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   /** The intervals this tracker runs on, derived from `ttlMs`. */
   readonly timing: PresenceTiming;
-  private readonly channel: string;
+  /** On a Redis Cluster: keys by bus shard, changes published on the company's sharded channel. */
+  private readonly cluster: boolean;
   private readonly pages = new LocalSessions();
   /** Per company+uid, the tail of its chain of Redis calls (never rejects). */
   private readonly queues = new Map<string, Promise<void>>();
@@ -46,13 +47,13 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   private stopping: Promise<void> | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: PresenceOptions,
   ) {
     super();
     if (!options.gatewayId) throw new PresenceOptionsError('gatewayId must not be empty');
     this.timing = presenceTiming(options.ttlMs ?? DEFAULT_PRESENCE_TTL_MS);
-    this.channel = busChannel(options.prefix);
+    this.cluster = isCluster(redis);
   }
 
   /** A page of `uid` in `companyID` has logged in on this gateway; resolves with the company's online count. */
@@ -125,7 +126,7 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   }
 
   private async readCount(companyID: string): Promise<number> {
-    return this.redis.hlen(presenceKeys(this.options.prefix, companyID).uids);
+    return this.redis.hlen(this.keys(companyID).uids);
   }
 
   /** Refreshes this gateway's sessions; puts back any that Redis lost or pruned while pages are open. */
@@ -162,20 +163,25 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
     // SADDs after our SREM, or added before it and is counted by the ZCARD below.
     const companies = presenceCompaniesKey(this.options.prefix);
     await this.redis.srem(companies, companyID);
-    if ((await this.redis.zcard(presenceKeys(this.options.prefix, companyID).sessions)) > 0) {
+    if ((await this.redis.zcard(this.keys(companyID).sessions)) > 0) {
       await this.redis.sadd(companies, companyID);
     }
   }
 
   private run(companyID: string, ops: SessionOp[]): Promise<PresenceScriptResult> {
     return runPresenceScript(this.redis, {
-      keys: presenceKeys(this.options.prefix, companyID),
-      channel: this.channel,
+      keys: this.keys(companyID),
+      channel: this.cluster ? busShardChannel(this.options.prefix, busShardOf(companyID)) : busChannel(this.options.prefix),
+      sharded: this.cluster,
       origin: this.options.gatewayId,
       companyID,
       leaseMs: this.timing.leaseMs,
       ops,
     });
+  }
+
+  private keys(companyID: string) {
+    return presenceKeys(this.options.prefix, companyID, this.cluster);
   }
 
   private op(kind: SessionOp['kind'], uid: string): SessionOp {

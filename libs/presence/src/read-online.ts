@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { isCluster, type RedisClient } from '@notify/redis';
 import { presenceKeys, uidOfMember } from './presence-keys.js';
 
 /** The online users of one company. */
@@ -13,10 +13,10 @@ export interface OnlineUsers {
  * Online users of one company, as any process (the api) sees them. Read-only: sessions that have
  * expired but not been swept yet are left out, judged by Redis time like the tracker's script.
  */
-export async function readOnline(redis: Redis, prefix: string, companyID: string): Promise<OnlineUsers> {
+export async function readOnline(redis: RedisClient, prefix: string, companyID: string): Promise<OnlineUsers> {
   const [seconds = 0, micros = 0] = await redis.time();
   const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
-  const members = await redis.zrangebyscore(presenceKeys(prefix, companyID).sessions, now, '+inf');
+  const members = await redis.zrangebyscore(presenceKeys(prefix, companyID, isCluster(redis)).sessions, now, '+inf');
   // A member is `<gatewayId>|<uid>`; one user on several gateways counts once.
   const uids = [...new Set(members.map(uidOfMember))].sort();
   return { count: uids.length, uids };

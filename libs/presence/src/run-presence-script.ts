@@ -1,11 +1,12 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { LuaScript } from '@notify/redis';
 import { PresenceReplyError } from './presence-errors.js';
 import type { PresenceKeys } from './presence-keys.js';
 
 /**
  * The one atomic step every presence change goes through. Running prune, change, recount and
- * PUBLISH in one script means two gateways can never interleave between "count" and "publish",
+ * PUBLISH (SPUBLISH on a Redis Cluster, to the company's sharded channel in the keys' own slot) in
+ * one script means two gateways can never interleave between "count" and "publish",
  * so `presence.changed` events leave Redis in the order the changes happened.
  *
  * Time is Redis server time (`TIME`), not the caller's clock: every expiry is written and judged
@@ -43,7 +44,7 @@ for _, member in ipairs(redis.call('ZRANGEBYSCORE', sessions, '-inf', '(' .. now
 end
 
 local missing = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   local op, member = string.sub(ARGV[i], 1, 1), string.sub(ARGV[i], 2)
   if op == '+' then
     if redis.call('ZADD', sessions, now + leaseMs, member) == 1 then
@@ -62,7 +63,7 @@ end
 
 local count = redis.call('HLEN', uids)
 if count ~= before then
-  redis.call('PUBLISH', ARGV[1], cjson.encode({
+  redis.call(ARGV[5], ARGV[1], cjson.encode({
     type = 'presence.changed',
     origin = ARGV[2],
     sentAt = now,
@@ -92,6 +93,8 @@ export interface PresenceScriptCall {
   keys: PresenceKeys;
   /** Bus channel the change event is published on. */
   channel: string;
+  /** SPUBLISH on `channel` (a sharded channel in the keys' slot, on a Redis Cluster) instead of PUBLISH. */
+  sharded: boolean;
   /** The envelope's `origin`. */
   origin: string;
   companyID: string;
@@ -117,12 +120,13 @@ export interface PresenceScriptResult {
  * on the bus if it changed. Calls whose order matters must await each other (the tracker's
  * per-user queue does): see {@link LuaScript}.
  */
-export async function runPresenceScript(redis: Redis, call: PresenceScriptCall): Promise<PresenceScriptResult> {
+export async function runPresenceScript(redis: RedisClient, call: PresenceScriptCall): Promise<PresenceScriptResult> {
   const args = [
     call.channel,
     call.origin,
     call.companyID,
     String(call.leaseMs),
+    call.sharded ? 'SPUBLISH' : 'PUBLISH',
     ...call.ops.map((op) => OP_PREFIX[op.kind] + op.member),
   ];
   return parseReply(await PRESENCE_SCRIPT.run(redis, [call.keys.sessions, call.keys.uids], args));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './create-redis-connection.js';
 
 /**
  * A Lua script run by EVALSHA, falling back to EVAL when Redis does not have it (first run, a
@@ -14,7 +14,7 @@ export class LuaScript {
   }
 
   /** Runs the script with `keys` (all in one Cluster slot) and `args`; resolves with its raw reply. */
-  async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
+  async run(redis: RedisClient, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
     try {
       return await redis.evalsha(this.sha, keys.length, ...keys, ...args);
     } catch (error) {

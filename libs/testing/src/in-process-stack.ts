@@ -15,11 +15,16 @@ import { openPage, type OpenPageOptions, type Page } from './page.js';
 
 export interface InProcessStackOptions {
   /**
-   * The Redis every app uses (e.g. `inject('redisUrl')` in the integration project). Default: a
-   * redis-server of the stack's own on a free port (append-only file off), which a test may stop
-   * and restart ({@link InProcessStack.redisServer}) and which `stop()` stops.
+   * The Redis server every app uses (e.g. `inject('redisUrl')` in the integration project). Default
+   * (and no `redisClusterNodes`): a redis-server of the stack's own on a free port (append-only file
+   * off), which a test may stop and restart ({@link InProcessStack.redisServer}) and which `stop()` stops.
    */
   redisUrl?: string;
+  /**
+   * A Redis Cluster every app uses instead, by its nodes (`host:port,…`, e.g.
+   * `inject('redisClusterNodes')` in the `cluster` project). Not with `redisUrl`.
+   */
+  redisClusterNodes?: string;
   /** How many gateways to start. Default 1. */
   gateways?: number;
   /** Start a worker. Default true; false leaves accepted jobs waiting in the queue. */
@@ -37,7 +42,7 @@ export interface PageOptions extends OpenPageOptions {
   ttlSeconds?: number;
 }
 
-/** The api, a worker and gateways running in this test process, on free ports, sharing one Redis and one SQLite file. */
+/** The api, a worker and gateways running in this test process, on free ports, sharing one Redis (or Redis Cluster) and one SQLite file. */
 export interface InProcessStack {
   readonly api: RunningApi;
   readonly worker: RunningWorker | undefined;
@@ -56,9 +61,12 @@ export interface InProcessStack {
   readonly env: Readonly<Record<string, string>>;
   readonly jwtSecret: string;
   readonly sqlitePath: string;
-  /** The Redis the apps use (what {@link openStackQueue} needs, with {@link env}). */
+  /**
+   * The Redis server the apps use (what {@link openStackQueue} needs, with {@link env}); its `url`
+   * is empty on a Redis Cluster (`redisClusterNodes`), where a test uses `connectTestRedis`.
+   */
   readonly redis: { readonly url: string };
-  /** The stack's own redis-server, when no `redisUrl` was given; undefined otherwise. */
+  /** The stack's own redis-server, when neither `redisUrl` nor `redisClusterNodes` was given; undefined otherwise. */
   readonly redisServer: RedisServer | undefined;
   /** The apps' log lines at {@link InProcessStackOptions.logLevel}, parsed. */
   readonly logs: LogLines;
@@ -86,9 +94,12 @@ const local = (port: number) => `http://127.0.0.1:${port}`;
  * process (a kill, a restart, start-up and configuration).
  */
 export async function startInProcessStack(options: InProcessStackOptions = {}): Promise<InProcessStack> {
+  if (options.redisUrl !== undefined && options.redisClusterNodes !== undefined) {
+    throw new Error('startInProcessStack: give redisUrl or redisClusterNodes, not both');
+  }
   const dir = await mkdtemp(join(tmpdir(), 'notify-inproc-'));
   let redisServer: RedisServer | undefined;
-  if (options.redisUrl === undefined) {
+  if (options.redisUrl === undefined && options.redisClusterNodes === undefined) {
     try {
       redisServer = await startRedisServer({ dir: join(dir, 'redis'), appendOnly: false });
     } catch (error) {
@@ -96,9 +107,10 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       throw error;
     }
   }
-  const redisUrl = options.redisUrl ?? (redisServer as RedisServer).url;
   const env: Record<string, string> = {
-    REDIS_URL: redisUrl,
+    ...(options.redisClusterNodes === undefined
+      ? { REDIS_URL: options.redisUrl ?? (redisServer as RedisServer).url }
+      : { REDIS_CLUSTER_NODES: options.redisClusterNodes }),
     REDIS_PREFIX: `t${secret(6)}`,
     STORE: 'sqlite',
     SQLITE_PATH: join(dir, 'notify.db'),
@@ -166,7 +178,7 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       env,
       jwtSecret: env.JWT_SECRET!,
       sqlitePath: env.SQLITE_PATH!,
-      redis: { url: redisUrl },
+      redis: { url: env.REDIS_URL ?? '' },
       redisServer,
       logs,
       token,

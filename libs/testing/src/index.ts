@@ -19,3 +19,4 @@ export * from './log-lines.js';
 export * from './scrape-metrics.js';
 export * from './hostile-corpus.js';
 export * from './refresh-token-support.js';
+export * from './test-redis.js';

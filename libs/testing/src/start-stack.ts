@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
-import { startRedisServer, type AppProcess, type RedisServer } from '@notify/launcher';
+import { startRedisServer, type AppProcess, type RedisCluster, type RedisServer } from '@notify/launcher';
 import { ApiClient } from './api-client.js';
 import { openPage, type OpenPageOptions, type Page } from './page.js';
 import { spawnApp } from './spawn-app.js';
@@ -17,6 +17,8 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** A Redis to use (and leave running). Default: one of its own on a free port, append-only file on, stopped by `stop()`. */
   redis?: RedisServer;
+  /** A Redis Cluster to use instead (and leave running): the apps get `REDIS_CLUSTER_NODES` (its seeds). */
+  redisCluster?: RedisCluster;
   /** Per app (ms). Default 20 s. */
   readyTimeoutMs?: number;
   /**
@@ -30,7 +32,10 @@ export interface StackOptions {
 
 /** The real api, worker(s) and gateway(s) on free ports, sharing one Redis and one store. */
 export interface Stack {
+  /** The Redis server the apps use (not with `redisCluster`: reading it then throws). */
   readonly redis: RedisServer;
+  /** The Redis Cluster the apps use, when the stack was started with one. */
+  readonly redisCluster: RedisCluster | undefined;
   readonly api: AppProcess;
   /** Every worker started so far, including ones a test has killed. */
   readonly workers: AppProcess[];
@@ -76,16 +81,17 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   if (store === 'mongo' && !options.mongoUrl) throw new Error("startStack: store 'mongo' needs mongoUrl");
   const mongo = store === 'mongo' ? { url: options.mongoUrl ?? '', dbName: `notify_test_${secret(8)}` } : undefined;
   const dir = await mkdtemp(join(tmpdir(), 'notify-stack-'));
-  const ownRedis = options.redis === undefined;
-  let redis: RedisServer;
+  const cluster = options.redisCluster;
+  const ownRedis = options.redis === undefined && cluster === undefined;
+  let redis: RedisServer | undefined;
   try {
-    redis = options.redis ?? (await startRedisServer({ dir: join(dir, 'redis'), appendOnly: true }));
+    redis = cluster ? undefined : (options.redis ?? (await startRedisServer({ dir: join(dir, 'redis'), appendOnly: true })));
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
   }
   const env: Record<string, string> = {
-    REDIS_URL: redis.url,
+    ...(cluster ? { REDIS_CLUSTER_NODES: cluster.seeds } : { REDIS_URL: redis?.url ?? '' }),
     REDIS_PREFIX: `t${secret(6)}`,
     STORE: store,
     SQLITE_PATH: join(dir, 'notify.db'),
@@ -114,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const stop = () =>
     (stopping ??= (async () => {
       await Promise.all(started.map((app) => app.stop(5000)));
-      if (ownRedis) await redis.stop();
+      if (ownRedis) await redis?.stop();
       try {
         if (mongo) await dropDatabase(mongo.url, mongo.dbName);
       } finally {
@@ -141,7 +147,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const client = new ApiClient(api.url, apiKey);
 
   return {
-    redis,
+    get redis() {
+      if (!redis) throw new Error('this stack runs on a Redis Cluster: use stack.redisCluster');
+      return redis;
+    },
+    redisCluster: cluster,
     api,
     workers,
     gateways,

@@ -1,11 +1,10 @@
+import { isRedisOutage } from '@notify/redis';
 import { StoreUnavailableError } from '@notify/store';
 
-// ioredis reports an unreachable server with these, depending on the moment it is asked.
-const REDIS_OUTAGE = /Stream isn't writeable|Connection is closed|Command timed out|ECONNREFUSED|ECONNRESET|ETIMEDOUT|Reached the max retries/;
-
-/** True for errors that mean "Redis or the store is unreachable", which the api answers with 503. */
+/**
+ * True for errors that mean "Redis (one server or a cluster) or the store is unreachable", which
+ * the api answers with 503: a Redis Cluster failing over or moving slots is an outage too.
+ */
 export function isOutage(error: unknown): boolean {
-  if (error instanceof StoreUnavailableError) return true;
-  if (!(error instanceof Error)) return false;
-  return error.name === 'MaxRetriesPerRequestError' || REDIS_OUTAGE.test(error.message);
+  return error instanceof StoreUnavailableError || isRedisOutage(error);
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { IdempotencyConflictError, InvalidInputError } from '../errors/http-errors.js';
 
 /** What an `Idempotency-Key` header may hold: 1-255 visible ASCII characters. */
@@ -25,7 +25,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export class IdempotencyKeys {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: IdempotencyOptions,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import { LuaScript } from '@notify/redis';
 
 /**
@@ -39,7 +39,7 @@ export interface RateLimitVerdict {
 /** Counts requests per scope (an API key) per second in Redis, shared by every api process. */
 export class RateLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: RateLimiterOptions,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@notify/redis';
 import type { SendMessageBody } from '@notify/contracts';
 import type { ApiConfig } from '@notify/config';
 import { isUserOnline } from '@notify/presence';
@@ -11,7 +11,7 @@ import type { PushAnswer, PushFields } from './push-fields.js';
 export interface PushRecordDeps {
   sendMessages: SendMessages;
   sendDynamic: SendDynamic;
-  redis: Redis;
+  redis: RedisClient;
   config: Pick<ApiConfig, 'REDIS_PREFIX' | 'UNAVAILABLE_AFTER_MS' | 'PUSH_DEFAULT_COMPANY_ID'>;
 }
 
