@@ -19,6 +19,9 @@ describe.skipIf(!server.url)(`the pipeline on STORE=mongo (${server.label ?? ser
   const listed = async (uid: string, query = '') =>
     (await fx.api.request('GET', `/v1/users/${uid}/messages?limit=100${query}`)).body.items as { id: string; isRead: boolean }[];
   const unreadCount = async (uid: string, query = '') => (await fx.api.request('GET', `/v1/users/${uid}/unread-count${query}`)).body;
+  // Stored and counted: on MongoDB a message is listed a moment before its counters are added to.
+  const storedAndCounted = (uid: string, n: number) =>
+    waitUntil(async () => (await listed(uid)).length === n && (await unreadCount(uid)).total === n, { timeoutMs: 10_000, message: `${n} stored and counted` });
 
   it('stores a message in the MongoDB database, delivers it live to an open page, and lists it', async () => {
     const page = await fx.page('m-live', 7);
@@ -38,7 +41,7 @@ describe.skipIf(!server.url)(`the pipeline on STORE=mongo (${server.label ?? ser
 
   it('replays unread messages at login, oldest first, with the unread count', async () => {
     const ids = [await send('m-away', 1, 'first'), await send('m-away', 3, 'second')];
-    await waitUntil(async () => (await listed('m-away')).length === 2, { timeoutMs: 10_000, message: 'both stored' });
+    await storedAndCounted('m-away', 2);
 
     const page = await fx.page('m-away', 7);
 
@@ -48,7 +51,7 @@ describe.skipIf(!server.url)(`the pipeline on STORE=mongo (${server.label ?? ser
 
   it('marks read from a page and over HTTP; every page, the list and the counts agree', async () => {
     const ids = [await send('m-read', 1, 'a'), await send('m-read', 2, 'b'), await send('m-read', 2, 'c')];
-    await waitUntil(async () => (await listed('m-read')).length === 3, { timeoutMs: 10_000, message: 'three stored' });
+    await storedAndCounted('m-read', 3);
     const [tabA, tabB] = [await fx.page('m-read', 7), await fx.page('m-read', 7)];
     await Promise.all([tabA.waitFor('unread_count'), tabB.waitFor('unread_count')]);
 
@@ -69,7 +72,7 @@ describe.skipIf(!server.url)(`the pipeline on STORE=mongo (${server.label ?? ser
       const response = await fx.api.sendMessage({ companyID, receiverID: 'm-count', typeID, title: `c${companyID}`, content: '' });
       expect(response.status).toBe(202);
     }
-    await waitUntil(async () => (await listed('m-count')).length === 4, { timeoutMs: 10_000, message: 'four stored' });
+    await storedAndCounted('m-count', 4);
 
     expect(await unreadCount('m-count')).toMatchObject({ total: 4, byType: { '1': 2, '2': 1, '3': 1 } });
     expect(await unreadCount('m-count', '?companyID=7')).toMatchObject({ total: 3, byType: { '1': 2, '2': 0, '3': 1 } });

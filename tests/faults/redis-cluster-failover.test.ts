@@ -15,7 +15,7 @@ import { closeAllPages, startStack, waitUntil, type Page, type Stack } from '@no
 
 const USERS = Array.from({ length: 12 }, (_, n) => `fo-${n}`);
 const PARTITIONS = 3;
-/** The SPEC's bound on a 503, as the client sees it. */
+/** The contract's bound on a 503, as the client sees it. */
 const ANSWER_BOUND_MS = 2000;
 /** How long after the producers stop every accepted message must be stored. */
 const STORED_WITHIN_MS = 20_000;
