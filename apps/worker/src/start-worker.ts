@@ -48,7 +48,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const metrics = new WorkerMetrics({ registry, queue });
   const bus = new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` });
   const inbox = new Inbox({ store, bus, versions: new CountVersions(publisher, { prefix }) });
-  const processor = createNotificationProcessor({ store, bus, inbox, onStored: (job, id) => metrics.recordStored(job, id) });
+  const processor = createNotificationProcessor({ store, bus, inbox, onStored: (kind, id) => metrics.recordStored(kind, id) });
 
   const worker = new Worker(QUEUE_NAME, timedProcessor(processor, metrics), {
     connection,

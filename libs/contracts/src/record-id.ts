@@ -4,7 +4,8 @@ import { z } from 'zod';
 
 /**
  * A record id: a ULID (26 characters, Crockford base32), so ids sort by the time the api
- * accepted the record. It is also the BullMQ job id and the store's primary key.
+ * accepted the record. It is the store's primary key, and the BullMQ job id of a job that carries
+ * this record alone (a `batch` job carries several).
  */
 export const RecordId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a record id (26-character ULID)');
 export type RecordId = z.infer<typeof RecordId>;
