@@ -1,40 +1,41 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { JobName, NOTIFICATION_JOB_OPTIONS, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
-import { JobBatcher } from './job-batcher.js';
+import { NOTIFICATION_JOB_OPTIONS, QUEUE_NAME, type Dynamic, type Message } from '@notify/contracts';
+import { JobBatcher, type JobBatcherOptions } from './job-batcher.js';
 
-export interface NotificationQueueOptions {
+export interface NotificationQueueOptions extends JobBatcherOptions {
   /** BullMQ key prefix (REDIS_PREFIX). */
   prefix: string;
 }
 
-/** The api's side of the `notifications` queue. The record id is the job id, so a re-add is a no-op. */
+/**
+ * The api's side of the `notifications` queue. Records accepted together (one request's, and the
+ * other requests' of the same event-loop turn) go out as few jobs as possible ({@link JobBatcher});
+ * each record keeps its own id, the store's key, so a retried or re-added record is stored once.
+ */
 export class NotificationQueue {
   private readonly queue: Queue;
   private readonly batcher: JobBatcher;
 
-  constructor(
-    connection: Redis,
-    private readonly options: NotificationQueueOptions,
-  ) {
-    this.queue = new Queue(QUEUE_NAME, { connection, prefix: options.prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
-    this.batcher = new JobBatcher(this.queue);
+  constructor(connection: Redis, options: NotificationQueueOptions) {
+    const { prefix, ...bounds } = options;
+    this.queue = new Queue(QUEUE_NAME, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
+    this.batcher = new JobBatcher(this.queue, bounds);
   }
 
-  /** Enqueues one `message` job per message, all in one round trip (with other requests' jobs). */
-  async enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
-    const jobs = messages.map((message) => ({
-      name: JobName.message,
-      data: { message, requestId },
-      opts: { jobId: message.id },
-    }));
-    await this.batcher.add(jobs);
+  /** Enqueues `messages` and `dynamics` (accepted by one request), with other requests' records of this turn. */
+  async enqueue(records: { messages?: readonly Message[]; dynamics?: readonly Dynamic[] }, requestId?: string): Promise<void> {
+    await this.batcher.add({ ...records, requestId });
   }
 
-  /** Enqueues one `dynamic` job. */
-  async enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
-    const job = { name: JobName.dynamic, data: { dynamic, requestId }, opts: { jobId: dynamic.id } };
-    await this.batcher.add([job]);
+  /** Enqueues the messages of one request. */
+  enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
+    return this.enqueue({ messages }, requestId);
+  }
+
+  /** Enqueues one dynamic. */
+  enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
+    return this.enqueue({ dynamics: [dynamic] }, requestId);
   }
 
   /** The BullMQ queue itself, for Bull Board and queue-depth metrics. */
