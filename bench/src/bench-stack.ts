@@ -13,8 +13,13 @@ export interface BenchStack {
   openStore(): Promise<NotificationStore>;
   /** Where `--profile` writes each app's `.cpuprofile` (one folder per app). */
   readonly profileDir: string | undefined;
-  /** With `--profile`: starts the apps' CPU profiles, or stops and writes them (SIGUSR2, see cpu-profile-preload). */
-  toggleProfiling(): void;
+  /**
+   * With `--profile`: starts the apps' CPU profiles for the phase `label`, or stops and writes
+   * them (SIGUSR2, see cpu-profile-preload). Each app's n-th profile is of `profiledPhases[n - 1]`.
+   */
+  toggleProfiling(label?: string): void;
+  /** The phases profiled so far, in order. */
+  readonly profiledPhases: readonly string[];
   /** What holds the records, for the report: `SQLite`, or the MongoDB-compatible server and how it got there. */
   readonly storeServer: string;
   /** The FerretDB the bench started (no MONGO_URL), counted in the CPU readings like Redis. */
@@ -77,6 +82,8 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
     throw error;
   }
   const { mongo } = stack;
+  const profiledPhases: string[] = [];
+  let profiling = false;
   const openStore = (): Promise<NotificationStore> =>
     mongo
       ? MongoStore.open({ url: mongo.url, dbName: mongo.dbName, poolSize: 5, timeoutMs: 10_000, retention: { kind: 'capped', capBytes: 1024 ** 3, capDocs: capRows } })
@@ -87,8 +94,11 @@ export async function startBenchStack(options: BenchOptions, profileDir: string 
     profileDir,
     storeServer,
     ferretdb,
-    toggleProfiling() {
+    profiledPhases,
+    toggleProfiling(label = 'unlabelled') {
       if (!profileDir) return;
+      if (!profiling) profiledPhases.push(label);
+      profiling = !profiling;
       for (const app of [stack.api, ...stack.workers, ...stack.gateways]) process.kill(app.pid, 'SIGUSR2');
     },
     stop,

@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const log = (line: string) => process.stderr.write(`[bench +${((Date.now() - started) / 1000).toFixed(1)}s] ${line}\n`);
 
   const results: BenchResults = await runBench(options, log, profileDir);
-  if (profileDir) results.profiles = await summariseProfiles(profileDir);
+  if (profileDir) results.profiles = await summariseProfiles(profileDir, results.profiledPhases ?? []);
 
   await mkdir(outDir, { recursive: true });
   const jsonPath = join(outDir, `${stamp}.json`);
@@ -41,12 +41,15 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Each app's profile (one per app folder under `dir`), summarised. */
-async function summariseProfiles(dir: string): Promise<BenchResults['profiles']> {
+/** Each app's profiles (one app folder under `dir`, its n-th profile of `phases[n - 1]`), summarised. */
+async function summariseProfiles(dir: string, phases: readonly string[]): Promise<BenchResults['profiles']> {
   const profiles: NonNullable<BenchResults['profiles']> = {};
   for (const app of await readdir(dir).catch(() => [] as string[])) {
     const files = (await readdir(join(dir, app))).filter((file) => file.endsWith('.cpuprofile'));
-    for (const file of files) profiles[files.length > 1 ? `${app} ${file}` : app] = summariseCpuProfile(join(dir, app, file));
+    for (const file of files) {
+      const n = Number(/-(\d+)\.cpuprofile$/.exec(file)?.[1]);
+      profiles[`${app} · ${phases[n - 1] ?? file}`] = summariseCpuProfile(join(dir, app, file));
+    }
   }
   return profiles;
 }

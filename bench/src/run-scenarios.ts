@@ -74,6 +74,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log('stopping the apps and Redis');
     await bench.stop();
   }
+  if (profileDir) partial.profiledPhases = [...bench.profiledPhases];
 
   for (const phase of phases) {
     if (!phase.complete) warnings.push(`${phase.label} (${phase.system}): ${phase.deliveries} of ${phase.expectedDeliveries} deliveries arrived`);

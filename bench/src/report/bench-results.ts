@@ -65,7 +65,10 @@ export interface BenchResults {
   /** The most any design with one job per message could sustain here (from the baselines). */
   unicastFloor?: UnicastFloor;
   targets: TargetCheck[];
+  /** With `--profile`: by `<app> · <phase>`. */
   profiles?: Record<string, ProfileSummary>;
+  /** With `--profile`: the pipeline phases profiled, in order. */
+  profiledPhases?: string[];
   /** Problems that did not stop the run (a failed scenario, missing deliveries). */
   warnings: string[];
 }
