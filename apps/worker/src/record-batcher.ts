@@ -72,7 +72,7 @@ export class RecordBatcher {
   /** Each receiver's counts after the batch, versioned, read once per receiver. */
   private async countsAfterChange(messages: readonly Message[]): Promise<Map<string, InboxCounts>> {
     const receivers = [...new Set(messages.map((message) => message.receiverID))];
-    const counts = await Promise.all(receivers.map((receiverID) => this.deps.inbox.countsAfterChange(receiverID)));
+    const counts = await this.deps.inbox.countsAfterChanges(receivers);
     return new Map(receivers.map((receiverID, index) => [receiverID, counts[index] as InboxCounts]));
   }
 }

@@ -13,6 +13,27 @@ export class LuaScript {
     this.sha = createHash('sha1').update(source).digest('hex');
   }
 
+  /**
+   * Runs the script once per call, all in one pipeline (one write, one round trip); resolves with
+   * each raw reply in order, rejects with the first error. Calls that found Redis without the
+   * script run again with EVAL (only those: the others have had their effect). Each call's keys
+   * must share a Cluster slot; different calls' keys need not.
+   */
+  async runEach(redis: Redis, calls: readonly { keys: readonly string[]; args?: readonly (string | number)[] }[]): Promise<unknown[]> {
+    if (calls.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const { keys, args = [] } of calls) pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
+    const results = (await pipeline.exec()) ?? [];
+    return Promise.all(
+      calls.map(async ({ keys, args = [] }, index) => {
+        const [error, reply] = results[index] ?? [new Error('no reply from Redis')];
+        if (!error) return reply;
+        if (!(error instanceof Error && error.message.startsWith('NOSCRIPT'))) throw error;
+        return redis.eval(this.source, keys.length, ...keys, ...args);
+      }),
+    );
+  }
+
   /** Runs the script with `keys` (all in one Cluster slot) and `args`; resolves with its raw reply. */
   async run(redis: Redis, keys: readonly string[], args: readonly (string | number)[] = []): Promise<unknown> {
     try {
