@@ -52,7 +52,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     redis.disconnect();
     throw error;
   });
-  const queue = new NotificationQueue(redis, { prefix });
+  const queue = new NotificationQueue(redis, { prefix, minIntervalMs: config.ENQUEUE_INTERVAL_MS });
   // Without a listener BullMQ prints its connection errors to stderr unstructured.
   logConnectionErrors(logger, 'queue', queue.bullQueue);
   const bus = new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` });

@@ -52,6 +52,12 @@ export const ApiConfigSchema = z
      * the rate limiter's own 250 ms this keeps every answer within the SPEC's 2 s.
      */
     UNAVAILABLE_AFTER_MS: positiveInt(1500, 60_000),
+    /**
+     * The api adds jobs to the queue at most once per this many ms, so that under load the records
+     * of the requests of several turns share a job; after a quiet interval a record goes out at the
+     * end of its turn. 0: once per event-loop turn.
+     */
+    ENQUEUE_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
     /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */
     API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(2000),
     /**

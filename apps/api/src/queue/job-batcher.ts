@@ -7,6 +7,12 @@ export interface JobBatcherOptions {
   maxRecords?: number;
   /** About the most bytes of record JSON one job carries. Default 1 MiB. */
   maxBytes?: number;
+  /**
+   * Add jobs at most once per this many ms (see `TurnBatcher`): under load the records of several
+   * turns share a job, at the cost of up to this much delay; after a quiet interval a record goes
+   * out at the end of its turn. Default 0: once per turn.
+   */
+  minIntervalMs?: number;
 }
 
 export const DEFAULT_JOB_BOUNDS: JobBounds = { maxRecords: 1000, maxBytes: 1024 * 1024 };
@@ -27,12 +33,15 @@ export class JobBatcher {
       maxRecords: Math.max(1, options.maxRecords ?? DEFAULT_JOB_BOUNDS.maxRecords),
       maxBytes: Math.max(1, options.maxBytes ?? DEFAULT_JOB_BOUNDS.maxBytes),
     };
-    this.batcher = new TurnBatcher(async (accepted) => {
-      const jobs = recordJobs(accepted, bounds);
-      const [only] = jobs;
-      if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
-      else if (jobs.length > 1) await queue.addBulk(jobs);
-    });
+    this.batcher = new TurnBatcher(
+      async (accepted) => {
+        const jobs = recordJobs(accepted, bounds);
+        const [only] = jobs;
+        if (jobs.length === 1 && only) await queue.add(only.name, only.data, only.opts);
+        else if (jobs.length > 1) await queue.addBulk(jobs);
+      },
+      { minIntervalMs: options.minIntervalMs },
+    );
   }
 
   /** Resolves once Redis holds jobs carrying `records`; rejects with Redis's error. */
