@@ -1,4 +1,4 @@
-import { busChannel, type BusEnvelope, type BusEvent } from '@notify/contracts';
+import { busChannel, busEventRoom, type BusEnvelope, type BusEvent } from '@notify/contracts';
 import type { Redis } from 'ioredis';
 
 export interface BusOptions {
@@ -8,7 +8,11 @@ export interface BusOptions {
   origin: string;
 }
 
-/** Publishes typed envelopes `{type, origin, sentAt, payload}` on the bus channel. */
+/**
+ * Publishes typed envelopes `{room?, type, origin, sentAt, payload}` on the bus channel. The room an
+ * event goes to ({@link busEventRoom}) comes first, so that a subscriber can skip the envelope
+ * without parsing it ({@link BusSubscriber}'s `wants`).
+ */
 export class BusPublisher {
   private readonly channel: string;
 
@@ -38,6 +42,6 @@ export class BusPublisher {
   }
 
   private encode<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): string {
-    return JSON.stringify({ type, origin: this.options.origin, sentAt: Date.now(), payload });
+    return JSON.stringify({ room: busEventRoom(type, payload), type, origin: this.options.origin, sentAt: Date.now(), payload });
   }
 }

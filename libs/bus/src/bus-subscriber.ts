@@ -13,22 +13,40 @@ export interface BusSubscriberEvents {
   error: [Error];
 }
 
+export interface BusSubscriberOptions {
+  /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events`. */
+  prefix: string;
+  /**
+   * Whether this subscriber has anything to do with events for `room` (a gateway: whether it has a
+   * socket there). An envelope whose room it does not want is dropped before it is parsed, as the
+   * socket.io Redis adapter checks the room before it decodes; one for a room is read from the
+   * envelope's start, `{"room":"…"`. Default: every room.
+   */
+  wants?: (room: string) => boolean;
+}
+
+/** How an envelope names its room: its first member (see `BusPublisher`). */
+const ROOM_START = '{"room":"';
+
 /**
  * Listens on the bus channel with a dedicated connection and emits each valid envelope.
- * Malformed messages are reported as `'error'` and dropped, never thrown into the void.
+ * Malformed messages are reported as `'error'` and dropped, never thrown into the void; so is a
+ * malformed one for a room this subscriber has no use for, unread and unreported.
  * After a reconnect it subscribes again and, once Redis has confirmed it, emits `'resumed'`.
  */
 export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
   private readonly channel: string;
+  private readonly wants: ((room: string) => boolean) | undefined;
   private subscribed = false;
   private lost = false;
 
   constructor(
     private readonly redis: Redis,
-    options: { prefix: string },
+    options: BusSubscriberOptions,
   ) {
     super();
     this.channel = busChannel(options.prefix);
+    this.wants = options.wants;
     this.redis.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.receive(raw);
     });
@@ -58,6 +76,12 @@ export class BusSubscriber extends EventEmitter<BusSubscriberEvents> {
   }
 
   private receive(raw: string): void {
+    if (this.wants && raw.startsWith(ROOM_START)) {
+      const end = raw.indexOf('"', ROOM_START.length);
+      const room = raw.slice(ROOM_START.length, end);
+      // A room with an escape in it is not read here: the whole envelope is parsed instead.
+      if (end > 0 && !room.includes('\\') && !this.wants(room)) return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(raw);
