@@ -14,6 +14,7 @@ import { docsRouter } from './openapi/docs-router.js';
 import { openApiDocument } from './openapi/openapi-document.js';
 import { BULL_BOARD_PATH, mountBullBoard } from './routes/bull-board/mount-bull-board.js';
 import { messagesRouter } from './routes/messages/messages-router.js';
+import { bulkRouter } from './routes/bulk/bulk-router.js';
 import { dynamicsRouter } from './routes/dynamics/dynamics-router.js';
 import { usersRouter } from './routes/users/users-router.js';
 import { companiesRouter } from './routes/companies/companies-router.js';
@@ -59,6 +60,8 @@ export function createApp(deps: ApiDeps): Express {
   v1.use(apiKeyAuth(config.API_KEYS));
   v1.use(limit);
   v1.use(utf8Query());
+  // Before /v1's body parser: a bulk body may be larger (BULK_BODY_LIMIT_BYTES), and once read it is not read again.
+  v1.use('/bulk', bulkRouter(deps, apiMetrics));
   v1.use(jsonBody({ limit: config.BODY_LIMIT_BYTES }));
   v1.use('/messages', messagesRouter(deps, apiMetrics));
   v1.use('/dynamics', dynamicsRouter(deps, apiMetrics));

@@ -47,6 +47,8 @@ export const ApiConfigSchema = z
     BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     /** Request bodies over this many bytes are refused with 413. */
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+    /** `POST /v1/bulk` bodies over this many bytes are refused with 413 (up to 1,000 records each). */
+    BULK_BODY_LIMIT_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
     /**
      * How long accepting a record (or a Redis read) may take before the api answers 503 (ms). With
      * the rate limiter's own 250 ms this keeps every answer within the SPEC's 2 s.
