@@ -66,7 +66,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     if (has('replay')) partial.replay = await attempt('replay', () => runReplay(ctx));
     if (has('contention')) partial.contention = await attempt('contention', () => runContention(ctx));
 
-    phases.push(...((await attempt('workload', () => runDeliveryScenarios(ctx, attempt))) ?? []));
+    const delivery = await attempt('workload', () => runDeliveryScenarios(ctx, attempt));
+    phases.push(...(delivery?.phases ?? []));
+    if (delivery?.fanout.length) partial.fanout = delivery.fanout;
 
     if (has('queue')) partial.queueCeiling = await attempt('queue ceiling', () => runQueueCeiling(ctx));
   } finally {
