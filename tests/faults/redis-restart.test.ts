@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, findJobOf, jobCounts, openStackQueue, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, findJobOf, jobCounts, openStackQueue, scrapeMetrics, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
 
 // Fault 3 (SPEC Guarantees, HTTP API), the one home of the Redis-down drills: Redis is stopped
 // gracefully and started again on the same port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
@@ -170,6 +170,11 @@ describe('Redis stopped and restarted mid-stream', () => {
     const fresh = await api.sendMessage({ companyID: 'rr', receiverID: 'rr-0', typeID: 1, title: 'after', content: '' });
     expect(fresh.status).toBe(202);
     await pages.get('rr-0')!.waitFor('new_msg', (m) => m.id === fresh.body.ids[0], 10_000);
+    // The four producers' messages went out in batch jobs (several within ENQUEUE_INTERVAL_MS), so
+    // what held above held for jobs that carry several records.
+    const batches = (await Promise.all(stack.workers.map(async (worker) => (await scrapeMetrics(worker.url)).get('notify_worker_jobs_completed_total', { job: 'batch' })))).reduce((a, b) => a + b, 0);
+    console.info(`batch jobs completed: ${batches}`);
+    expect(batches).toBeGreaterThan(0);
   });
 });
 
