@@ -112,8 +112,8 @@ processes, prints a table and writes bench/results/<timestamp>.json and .svg.
   --replay-stored <l>     stored messages at each measurement (default ${DEFAULT_OPTIONS.replayStored.join(',')})
   --agents <n>            client processes (default ${DEFAULT_OPTIONS.agents})
   --profile               CPU-profile the api, worker and gateway during the pipeline's
-                          unicast phases (fixed rate, flat out), each on its own; print
-                          their top functions
+                          unicast phases (fixed rate, flat out) and bulk, each on its own;
+                          print their top functions
   --app-env K=V           extra app environment (repeatable), e.g. WORKER_CONCURRENCY=100
   --out <dir>             results directory (default ${DEFAULT_OPTIONS.outDir})
   --help`;

@@ -21,6 +21,20 @@ export async function bulkPhase(ctx: BenchContext, target: DeliveryTarget): Prom
   const perAgent = Math.max(1, Math.round(options.bulkWindow / agents));
   ctx.log(`bulk: ${options.bulkSize} messages a request (${Math.round(options.bulkOnline * 100)}% to open pages), window ${perAgent * agents} → ${target.system}`);
   const storedBefore = await stages.storedCount();
+  // --profile: the apps are profiled during this phase too.
+  const profiled = ctx.bench.profileDir !== undefined;
+  if (profiled) await ctx.bench.toggleProfiling('bulk');
+  try {
+    return await bulkDelivery(ctx, target, perAgent, storedBefore);
+  } finally {
+    if (profiled) await ctx.bench.toggleProfiling();
+  }
+}
+
+function bulkDelivery(ctx: BenchContext, target: DeliveryTarget, perAgent: number, storedBefore: number): Promise<PhaseResult> {
+  const { options, pool } = ctx;
+  const stages = target.stages as NonNullable<DeliveryTarget['stages']>;
+  const agents = pool.agents.length;
   return runDeliveryPhase(pool, {
     group: target.group,
     system: target.system,

@@ -28,11 +28,11 @@ export async function unicastPhases(ctx: BenchContext, target: DeliveryTarget, p
   // --profile: the pipeline's apps are profiled during these two phases, each on its own.
   const profiled = async (label: string, run: () => Promise<PhaseResult>): Promise<PhaseResult> => {
     const on = target.system === 'pipeline' && ctx.bench.profileDir !== undefined;
-    if (on) ctx.bench.toggleProfiling(label);
+    if (on) await ctx.bench.toggleProfiling(label);
     try {
       return await run();
     } finally {
-      if (on) ctx.bench.toggleProfiling();
+      if (on) await ctx.bench.toggleProfiling();
     }
   };
   if (phases.fixed) {
