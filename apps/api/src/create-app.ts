@@ -24,8 +24,9 @@ import { revokeTokensRouter } from './routes/tokens/revoke-tokens-router.js';
 import { pushRouter } from './routes/push/push-router.js';
 
 /**
- * The api's Express app: request id, logging and metrics; probes and docs; Bull Board behind basic
- * auth; `/push` (also at `/`) and `/v1` behind API keys and the rate limit; then one error middleware.
+ * The api's Express app: request id, logging and metrics; probes; `/v1` behind API keys and the
+ * rate limit; docs; Bull Board behind basic auth; `/push` (also at `/`) behind API keys and the
+ * rate limit; then one error middleware.
  */
 export function createApp(deps: ApiDeps): Express {
   const { config, logger } = deps;
@@ -40,21 +41,11 @@ export function createApp(deps: ApiDeps): Express {
   app.use((req, res, next) => {
     if (!probes(req, res)) next();
   });
-  app.use(docsRouter(openApiDocument()));
-
-  if (config.BULL_BOARD_PASSWORD) {
-    mountBullBoard(app, { queue: deps.queue.bullQueue, user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD });
-  } else {
-    // Never open by default: without a password there is no board at all.
-    logger.warn(`BULL_BOARD_PASSWORD is not set: Bull Board (${BULL_BOARD_PATH}) is off; set it to serve the board`);
-  }
-
   // One counter per API key for /push and /v1 alike; API_RATE_LIMIT=0 turns it off.
   const perSecond = config.API_RATE_LIMIT;
   const limit = rateLimit(perSecond > 0 ? new RateLimiter(deps.redis, { prefix: config.REDIS_PREFIX, perSecond }) : undefined, logger);
-  // `/push` and `/`, the older push port's paths (its router reads bodies strictly as UTF-8 itself).
-  app.use(pushRouter(deps, apiMetrics, limit));
 
+  // /v1 first: the producers' traffic passes no other router on its way (none of them serves a path below /v1).
   const v1 = express.Router();
   // The key is checked before the body is read, so an unauthenticated client cannot make the api parse a large body.
   v1.use(apiKeyAuth(config.API_KEYS));
@@ -71,6 +62,16 @@ export function createApp(deps: ApiDeps): Express {
   v1.use('/tokens', tokensRouter(deps));
   v1.use(revokeTokensRouter(deps));
   app.use('/v1', v1);
+
+  app.use(docsRouter(openApiDocument()));
+  if (config.BULL_BOARD_PASSWORD) {
+    mountBullBoard(app, { queue: deps.queue.bullQueue, user: config.BULL_BOARD_USER, password: config.BULL_BOARD_PASSWORD });
+  } else {
+    // Never open by default: without a password there is no board at all.
+    logger.warn(`BULL_BOARD_PASSWORD is not set: Bull Board (${BULL_BOARD_PATH}) is off; set it to serve the board`);
+  }
+  // `/push` and `/`, the older push port's paths (its router reads bodies strictly as UTF-8 itself).
+  app.use(pushRouter(deps, apiMetrics, limit));
 
   app.use((req, _res, next) => next(new NotFoundError(`no route for ${req.method} ${req.path}`)));
   app.use(errorHandler(logger));
