@@ -21,6 +21,8 @@ export class LuaScript {
    */
   async runEach(redis: Redis, calls: readonly { keys: readonly string[]; args?: readonly (string | number)[] }[]): Promise<unknown[]> {
     if (calls.length === 0) return [];
+    // A Redis Cluster connection refuses a pipeline whose keys live on different nodes: one call each there.
+    if (redis.isCluster) return Promise.all(calls.map(({ keys, args }) => this.run(redis, keys, args)));
     const pipeline = redis.pipeline();
     for (const { keys, args = [] } of calls) pipeline.evalsha(this.sha, keys.length, ...keys, ...args);
     const results = (await pipeline.exec()) ?? [];
