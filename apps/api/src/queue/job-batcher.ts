@@ -18,8 +18,9 @@ export interface JobBatcherOptions {
 export const DEFAULT_JOB_BOUNDS: JobBounds = { maxRecords: 1000, maxBytes: 1024 * 1024 };
 
 /**
- * Sends the records of every request that arrives in the same event-loop turn to Redis together,
- * as few jobs as the bounds allow (one, unless the turn holds more than `maxRecords` records or
+ * Sends the records of every request that arrives in the same event-loop turn (or, with
+ * `minIntervalMs`, within the interval since the last add) to Redis together, as few jobs as the
+ * bounds allow (one, unless the turn holds more than `maxRecords` records or
  * about `maxBytes` of them): one `add` for one job, one `addBulk` for several. A worker then stores
  * and publishes each job's records with one store write and one publish round, so under load the
  * queue, the worker and Redis do their per-job work once for many records. Each caller's promise

@@ -10,7 +10,7 @@ export interface NotificationQueueOptions extends JobBatcherOptions {
 
 /**
  * The api's side of the `notifications` queue. Records accepted together (one request's, and the
- * other requests' of the same event-loop turn) go out as few jobs as possible ({@link JobBatcher});
+ * other requests' of the same event-loop turn or add interval) go out as few jobs as possible ({@link JobBatcher});
  * each record keeps its own id, the store's key, so a retried or re-added record is stored once.
  */
 export class NotificationQueue {
