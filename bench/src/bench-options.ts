@@ -31,6 +31,16 @@ export interface BenchOptions {
   payloadBytes: number;
   /** Broadcast: open pages per company, one phase each. */
   broadcastSizes: number[];
+  /** Bulk: messages per `POST /v1/bulk` request. */
+  bulkSize: number;
+  /** Bulk: requests in flight end to end, across all agents. */
+  bulkWindow: number;
+  /** Bulk: the share of each request's messages that go to users with a page open (the rest are stored for later). */
+  bulkOnline: number;
+  /** Fan-out: receivers of the one message (`receiverIDs`), each with a page open. */
+  fanoutReceivers: number;
+  /** Fan-out: messages sent, one after the other. */
+  fanoutSends: number;
   /** Replay: users with unread messages, each logging in with this many unread. */
   replayUsers: number;
   replayUnread: number;
@@ -51,7 +61,7 @@ export interface BenchOptions {
 export const REDIS_MODES = ['single', 'cluster'] as const;
 export type RedisMode = (typeof REDIS_MODES)[number];
 
-export const SCENARIOS = ['connections', 'replay', 'contention', 'unicast', 'broadcast', 'direct', 'socket', 'queue'] as const;
+export const SCENARIOS = ['connections', 'replay', 'contention', 'unicast', 'broadcast', 'bulk', 'fanout', 'direct', 'socket', 'queue'] as const;
 export type Scenario = (typeof SCENARIOS)[number];
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -67,6 +77,11 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   durationS: 5,
   payloadBytes: 200,
   broadcastSizes: [10, 100, 1000],
+  bulkSize: 1000,
+  bulkWindow: 8,
+  bulkOnline: 0.1,
+  fanoutReceivers: 1000,
+  fanoutSends: 20,
   replayUsers: 100,
   replayUnread: 50,
   replayLogins: 200,
@@ -98,13 +113,20 @@ processes, prints a table and writes bench/results/<timestamp>.json and .svg.
   --duration <s>          seconds per phase; broadcast: half per size (default ${DEFAULT_OPTIONS.durationS})
   --payload <bytes>       content size (default ${DEFAULT_OPTIONS.payloadBytes})
   --broadcast-sizes <l>   pages per company (default ${DEFAULT_OPTIONS.broadcastSizes.join(',')})
+  --bulk-size <n>         bulk: messages per POST /v1/bulk (default ${DEFAULT_OPTIONS.bulkSize})
+  --bulk-window <n>       bulk: requests in flight end to end (default ${DEFAULT_OPTIONS.bulkWindow})
+  --bulk-online <share>   bulk: share of the messages to users with a page open, the rest
+                          to users without one (default ${DEFAULT_OPTIONS.bulkOnline}; 1 = all)
+  --fanout-receivers <n>  fan-out: receivers of one message, each with a page open (default ${DEFAULT_OPTIONS.fanoutReceivers})
+  --fanout-sends <n>      fan-out: such messages, one after the other (default ${DEFAULT_OPTIONS.fanoutSends})
   --replay-users <n>      users with unread messages (default ${DEFAULT_OPTIONS.replayUsers})
   --replay-unread <n>     unread messages each (default ${DEFAULT_OPTIONS.replayUnread})
   --replay-logins <n>     logins timed per stored size (default ${DEFAULT_OPTIONS.replayLogins})
   --replay-stored <l>     stored messages at each measurement (default ${DEFAULT_OPTIONS.replayStored.join(',')})
   --agents <n>            client processes (default ${DEFAULT_OPTIONS.agents})
   --profile               CPU-profile the api, worker and gateway during the pipeline's
-                          unicast flat-out phase; print their top functions
+                          unicast phases (fixed rate, flat out) and bulk, each on its own;
+                          print their top functions
   --app-env K=V           extra app environment (repeatable), e.g. WORKER_CONCURRENCY=100
   --out <dir>             results directory (default ${DEFAULT_OPTIONS.outDir})
   --help`;
@@ -118,6 +140,14 @@ function positive(name: string, value: string | undefined, fallback: number, min
   if (value === undefined) return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed < min) throw new BenchUsageError(`--${name} must be a number >= ${min}, got "${value}"`);
+  return parsed;
+}
+
+/** A share in (0, 1]. */
+function share(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0 || parsed > 1) throw new BenchUsageError(`--${name} must be a share above 0 and at most 1, got "${value}"`);
   return parsed;
 }
 
@@ -153,6 +183,11 @@ export function parseBenchOptions(
         duration: { type: 'string' },
         payload: { type: 'string' },
         'broadcast-sizes': { type: 'string' },
+        'bulk-size': { type: 'string' },
+        'bulk-window': { type: 'string' },
+        'bulk-online': { type: 'string' },
+        'fanout-receivers': { type: 'string' },
+        'fanout-sends': { type: 'string' },
         'replay-users': { type: 'string' },
         'replay-unread': { type: 'string' },
         'replay-logins': { type: 'string' },
@@ -209,6 +244,11 @@ export function parseBenchOptions(
     durationS: positive('duration', values.duration, d.durationS, 0.5),
     payloadBytes: Math.round(positive('payload', values.payload, d.payloadBytes, 0)),
     broadcastSizes: list('broadcast-sizes', values['broadcast-sizes'], d.broadcastSizes),
+    bulkSize: Math.min(1000, Math.round(positive('bulk-size', values['bulk-size'], d.bulkSize))),
+    bulkWindow: Math.round(positive('bulk-window', values['bulk-window'], d.bulkWindow)),
+    bulkOnline: share('bulk-online', values['bulk-online'], d.bulkOnline),
+    fanoutReceivers: Math.min(1000, Math.round(positive('fanout-receivers', values['fanout-receivers'], d.fanoutReceivers))),
+    fanoutSends: Math.round(positive('fanout-sends', values['fanout-sends'], d.fanoutSends)),
     replayUsers,
     replayUnread,
     replayLogins: Math.round(positive('replay-logins', values['replay-logins'], d.replayLogins)),

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFerretDb, startRedisCluster, type FerretDbServer, type RedisCluster } from '@notify/launcher';
 import type { RedisTarget } from '@notify/redis';
@@ -14,8 +15,13 @@ export interface BenchStack {
   openStore(): Promise<NotificationStore>;
   /** Where `--profile` writes each app's `.cpuprofile` (one folder per app). */
   readonly profileDir: string | undefined;
-  /** With `--profile`: starts the apps' CPU profiles, or stops and writes them (SIGUSR2, see cpu-profile-preload). */
-  toggleProfiling(): void;
+  /**
+   * With `--profile`: starts the apps' CPU profiles for the phase `label`, or stops and writes
+   * them (SIGUSR2, see cpu-profile-preload). Each app's n-th profile is of `profiledPhases[n - 1]`.
+   */
+  toggleProfiling(label?: string): Promise<void>;
+  /** The phases profiled so far, in order. */
+  readonly profiledPhases: readonly string[];
   /** What holds the records, for the report: `SQLite`, or the MongoDB-compatible server and how it got there. */
   readonly storeServer: string;
   /** The FerretDB the bench started (no MONGO_URL), counted in the CPU readings like Redis. */
@@ -35,6 +41,17 @@ export interface BenchStack {
 }
 
 const PRELOAD = fileURLToPath(new URL('./profile/cpu-profile-preload.js', import.meta.url));
+
+/** Resolves once `apps` app folders under `dir` hold `count` profiles each (or after 10 s, whatever is there). */
+async function profilesWritten(dir: string, apps: number, count: number): Promise<void> {
+  const giveUpAt = Date.now() + 10_000;
+  const written = async () => {
+    const folders = await readdir(dir).catch(() => [] as string[]);
+    const counts = await Promise.all(folders.map(async (app) => (await readdir(join(dir, app))).filter((file) => file.endsWith('.cpuprofile')).length));
+    return folders.length === apps && counts.every((n) => n >= count);
+  };
+  while (!(await written()) && Date.now() < giveUpAt) await new Promise((resolve) => setTimeout(resolve, 50));
+}
 
 /** The environment that makes an app write a CPU profile into `dir/<app>/`. */
 function profiled(dir: string | undefined, app: string): Record<string, string> {
@@ -102,6 +119,8 @@ export async function startBenchStack(options: BenchOptions, redis: RedisMode, p
     throw error;
   }
   const { mongo } = stack;
+  const profiledPhases: string[] = [];
+  let profiling = false;
   const openStore = (): Promise<NotificationStore> =>
     mongo
       ? MongoStore.open({ url: mongo.url, dbName: mongo.dbName, poolSize: 5, timeoutMs: 10_000, retention: { kind: 'capped', capBytes: 1024 ** 3, capDocs: capRows } })
@@ -117,9 +136,17 @@ export async function startBenchStack(options: BenchOptions, redis: RedisMode, p
     redisTarget: cluster ? { clusterNodes: cluster.nodes.map((node) => ({ host: '127.0.0.1', port: node.port })) } : { url: stack.redis.url },
     redisProcesses,
     queuePartitions,
-    toggleProfiling() {
+    profiledPhases,
+    async toggleProfiling(label = 'unlabelled') {
       if (!profileDir) return;
-      for (const app of [stack.api, ...stack.workers, ...stack.gateways]) process.kill(app.pid, 'SIGUSR2');
+      const stopping = profiling;
+      if (!stopping) profiledPhases.push(label);
+      profiling = !profiling;
+      const apps = [stack.api, ...stack.workers, ...stack.gateways];
+      for (const app of apps) process.kill(app.pid, 'SIGUSR2');
+      // Signals do not queue: a start sent before the app has handled this stop would be lost. So a
+      // stop is done once every app has written its profile of the phase.
+      if (stopping) await profilesWritten(profileDir, apps.length, profiledPhases.length);
     },
     stop,
   };

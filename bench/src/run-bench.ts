@@ -37,7 +37,7 @@ async function main(): Promise<number> {
     const name = options.redis.length > 1 ? `${stamp}-${redis}` : stamp;
     const runProfiles = profileDir && options.redis.length > 1 ? join(profileDir, redis) : profileDir;
     const results: BenchResults = await runBench(options, redis, log, runProfiles);
-    if (runProfiles) results.profiles = await summariseProfiles(runProfiles);
+    if (runProfiles) results.profiles = await summariseProfiles(runProfiles, results.profiledPhases ?? []);
 
     await mkdir(outDir, { recursive: true });
     const jsonPath = join(outDir, `${name}.json`);
@@ -51,12 +51,15 @@ async function main(): Promise<number> {
   return 0;
 }
 
-/** Each app's profile (one per app folder under `dir`), summarised. */
-async function summariseProfiles(dir: string): Promise<BenchResults['profiles']> {
+/** Each app's profiles (one app folder under `dir`, its n-th profile of `phases[n - 1]`), summarised. */
+async function summariseProfiles(dir: string, phases: readonly string[]): Promise<BenchResults['profiles']> {
   const profiles: NonNullable<BenchResults['profiles']> = {};
   for (const app of await readdir(dir).catch(() => [] as string[])) {
     const files = (await readdir(join(dir, app))).filter((file) => file.endsWith('.cpuprofile'));
-    for (const file of files) profiles[files.length > 1 ? `${app} ${file}` : app] = summariseCpuProfile(join(dir, app, file));
+    for (const file of files) {
+      const n = Number(/-(\d+)\.cpuprofile$/.exec(file)?.[1]);
+      profiles[`${app} · ${phases[n - 1] ?? file}`] = summariseCpuProfile(join(dir, app, file));
+    }
   }
   return profiles;
 }

@@ -67,7 +67,9 @@ export async function runBench(options: BenchOptions, redis: RedisMode, log: (li
     if (has('replay')) partial.replay = await attempt('replay', () => runReplay(ctx));
     if (has('contention')) partial.contention = await attempt('contention', () => runContention(ctx));
 
-    phases.push(...((await attempt('workload', () => runDeliveryScenarios(ctx, attempt))) ?? []));
+    const delivery = await attempt('workload', () => runDeliveryScenarios(ctx, attempt));
+    phases.push(...(delivery?.phases ?? []));
+    if (delivery?.fanout.length) partial.fanout = delivery.fanout;
 
     if (has('queue')) partial.queueCeiling = await attempt('queue ceiling', () => runQueueCeiling(ctx));
   } finally {
@@ -75,6 +77,7 @@ export async function runBench(options: BenchOptions, redis: RedisMode, log: (li
     log('stopping the apps and Redis');
     await bench.stop();
   }
+  if (profileDir) partial.profiledPhases = [...bench.profiledPhases];
 
   for (const phase of phases) {
     if (!phase.complete) warnings.push(`${phase.label} (${phase.system}): ${phase.deliveries} of ${phase.expectedDeliveries} deliveries arrived`);

@@ -42,6 +42,11 @@ export class StageLagProbe {
     return { stored, emitted };
   }
 
+  /** How many records the worker has stored so far (its store-lag histogram's count). */
+  async storedCount(): Promise<number> {
+    return (await scrape(this.workerUrl, STORED)).get(Infinity) ?? 0;
+  }
+
   /** The stages between two snapshots. */
   static between(before: Snapshot, after: Snapshot): StageLags {
     return { stored: lagOf(difference(before.stored, after.stored)), emitted: lagOf(difference(before.emitted, after.emitted)) };

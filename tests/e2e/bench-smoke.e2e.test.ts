@@ -18,6 +18,7 @@ const TINY = [
   '--users', '8', '--companies', '2', '--rate', '50', '--window', '10', '--duration', '1', '--payload', '50',
   '--broadcast-sizes', '4,12',
   '--replay-users', '4', '--replay-unread', '5', '--replay-logins', '4', '--replay-stored', '200,1000',
+  '--bulk-size', '20', '--bulk-window', '2', '--fanout-receivers', '10', '--fanout-sends', '2',
   '--agents', '2',
 ];
 
@@ -67,11 +68,20 @@ describe('npm run bench (smoke)', () => {
       // Every pipeline phase says where its latency went, from the worker's and gateway's histograms.
       for (const phase of results.phases.filter((p) => p.system === 'pipeline' && p.label !== 'warm-up')) {
         expect(phase.stagesMs?.stored.count, phase.label).toBe(phase.records);
-        expect(phase.stagesMs?.emitted.count, phase.label).toBeGreaterThanOrEqual(phase.records);
+        // Bulk counts its records to users without a page too: the gateway skips those unread.
+        if (phase.label !== 'bulk') expect(phase.stagesMs?.emitted.count, phase.label).toBeGreaterThanOrEqual(phase.records);
       }
       for (const system of ['pipeline', 'direct push'] as const) {
         expect(results.phases.find((p) => p.system === system && p.label === 'unicast 50/s')?.deliveries, system).toBeGreaterThan(0);
+        // One message to all 10 fan-out receivers, twice: every page got each.
+        expect(results.fanout?.find((f) => f.system === system), system).toMatchObject({ receivers: 10, sends: 2, complete: 2 });
       }
+      // Bulk: every record accepted was stored (the phase waits for that), and those to open pages delivered.
+      const bulk = results.phases.find((p) => p.system === 'pipeline' && p.label === 'bulk');
+      expect(bulk?.complete, output).toBe(true);
+      expect(bulk?.records).toBe((bulk?.accepted ?? 0) * 20);
+      expect(bulk?.deliveries).toBeGreaterThan(0);
+      expect(output).toContain('cpu per record (µs)');
       expect(results.queueCeiling?.completed).toBeGreaterThan(0);
       expect(results.unicastFloor?.msgPerS).toBeGreaterThan(0);
       expect(output).toContain('cost floor of one durable unicast message here');
@@ -95,7 +105,7 @@ describe('npm run bench (smoke)', () => {
       expect(results.browserScript?.gzippedBytes).toBeGreaterThan(0);
       expect(results.browserScript?.minifiedBytes).toBeGreaterThan(results.browserScript?.gzippedBytes ?? 0);
       expect(output).toContain('browser script /notify-browser.');
-      expect(results.targets.map((t) => t.name)).toHaveLength(10);
+      expect(results.targets.map((t) => t.name)).toHaveLength(14);
       expect(results.warnings, output).toEqual([]);
     } finally {
       await rm(out, { recursive: true, force: true });

@@ -14,8 +14,10 @@ describe.skipIf(!server.url)(`on STORE=mongo (${server.label ?? server.skipReaso
     store: { store: 'mongo', mongoUrl: server.url },
     users: 20,
     batches: 30,
-    // FerretDB stores far slower than the api accepts: kill as soon as deliveries flow.
+    // FerretDB stores far slower than the api accepts (30 sends go in before the first is stored):
+    // at most four sends ahead of the pages, and the kill as soon as deliveries flow.
     killAfterDelivered: 1,
+    maxAhead: 80,
     async storedIds(stack) {
       const client = await new MongoClient(server.url ?? '').connect();
       try {

@@ -23,6 +23,12 @@ export interface WorkerSigkillDrill {
   batches: number;
   /** Deliveries to wait for before the kill (default a fifth of the stream): the api is still accepting by then. */
   killAfterDelivered?: number;
+  /**
+   * At most this many messages accepted and not yet delivered before a sender waits (default: no
+   * limit). For a store far slower than the api accepts: the stream must still be going when
+   * deliveries start, which is when the kill comes.
+   */
+  maxAhead?: number;
   /** Every record id in the stack's store, one entry per stored row or document. */
   storedIds(stack: Stack): Promise<string[]>;
 }
@@ -32,8 +38,9 @@ const LOCK_MS = 3000;
 /**
  * Fault 1 (Guarantees): a worker killed with SIGKILL in the middle of a stream loses nothing and
  * stores nothing twice, and every open page gets every one of its messages. The only worker is
- * killed while the api is still accepting and while it holds active jobs; two new workers join (one
- * at once, one mid-recovery) and take over exactly the jobs the dead one held (a worker counts and
+ * killed while the api is still accepting and while it holds active jobs, batch jobs (each send
+ * goes to every user, one job carrying its records, or two sends'); two new workers join (one at
+ * once, one mid-recovery) and take over exactly the jobs the dead one held (a worker counts and
  * logs each stalled job it takes over).
  */
 export function describeWorkerSigkill(title: string, drill: WorkerSigkillDrill): void {
@@ -71,17 +78,25 @@ export function describeWorkerSigkill(title: string, drill: WorkerSigkillDrill):
       let killedAt = -1;
       /** The jobs the worker held when it was killed: the only worker, so every active job is its. */
       let heldAtKill: string[] = [];
+      /** What each of those jobs carried: batch jobs, several records each (a send to every user is one). */
+      let heldRecords: number[] = [];
+      let heldNames: string[] = [];
       let killing: Promise<void> | undefined;
       const [doomed] = stack.workers as [AppProcess];
       /** Freezes the worker; kills it if it holds active jobs, else lets it go on (and is tried again). */
       const killIfBusy = async () => {
         process.kill(doomed.pid, 'SIGSTOP');
+        // A fence: what the worker wrote before it stopped (a job's completion, say) may still be
+        // unread by Redis when the first read comes in on another connection; by the second it is not.
+        await queue.getActive();
         const active = await queue.getActive();
         if (active.length === 0) {
           process.kill(doomed.pid, 'SIGCONT');
           return;
         }
         heldAtKill = active.map((job) => job.id as string);
+        heldRecords = active.map((job) => (job.name === 'batch' ? (job.data as { messages?: unknown[] }).messages?.length ?? 0 : 1));
+        heldNames = active.map((job) => job.name);
         killedAt = accepted.length;
         await doomed.kill('SIGKILL');
         await stack.addWorker();
@@ -89,6 +104,10 @@ export function describeWorkerSigkill(title: string, drill: WorkerSigkillDrill):
       // Two senders in parallel; the kill happens from inside the stream, once deliveries are flowing.
       const sender = async (lane: number) => {
         for (let batch = lane; batch < drill.batches; batch += 2) {
+          const { maxAhead } = drill;
+          if (maxAhead !== undefined) {
+            await waitUntil(() => accepted.length - delivered() < maxAhead, { timeoutMs: 120_000, intervalMs: 20, message: 'the worker catches up' });
+          }
           const response = await api.sendMessage({ companyID: 'wk', receiverIDs: users, typeID: (batch % 3) + 1, title: `batch ${batch}`, content: 'x' });
           expect(response.status).toBe(202);
           accepted.push(...response.body.ids);
@@ -107,6 +126,9 @@ export function describeWorkerSigkill(title: string, drill: WorkerSigkillDrill):
       expect(killedAt, 'the kill happened while messages were still being accepted').toBeGreaterThan(0);
       expect(killedAt).toBeLessThan(total);
       expect(heldAtKill.length, 'jobs the worker held when killed').toBeGreaterThan(0);
+      // The worker died holding batch jobs: each carried the records of one send or more.
+      expect(heldNames.every((name) => name === 'batch'), `held jobs: ${heldNames.join(', ')}`).toBe(true);
+      expect(Math.min(...heldRecords), 'records in each held job').toBeGreaterThanOrEqual(drill.users);
       expect(accepted).toHaveLength(total);
       // A fresh worker joining mid-recovery must not disturb anything either.
       await stack.addWorker();
@@ -117,7 +139,9 @@ export function describeWorkerSigkill(title: string, drill: WorkerSigkillDrill):
         message: `all ${total} delivered (so far ${delivered()})`,
       });
       const duplicates = [...pages.values()].reduce((sum, page) => sum + page.events('new_msg').length, 0) - total;
-      console.info(`worker killed after ${killedAt} accepted, holding ${heldAtKill.length} jobs; ${duplicates} duplicate deliveries (at-least-once)`);
+      console.info(
+        `worker killed after ${killedAt} accepted, holding ${heldAtKill.length} batch jobs of ${heldRecords.join(', ')} records; ${duplicates} duplicate deliveries (at-least-once)`,
+      );
 
       for (const [uid, page] of pages) {
         const got = page.events('new_msg');

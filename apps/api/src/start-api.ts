@@ -53,7 +53,7 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     redis.disconnect();
     throw error;
   });
-  const queue = new NotificationQueue(redis, { prefix, partitions: config.QUEUE_PARTITIONS });
+  const queue = new NotificationQueue(redis, { prefix, partitions: config.QUEUE_PARTITIONS, minIntervalMs: config.ENQUEUE_INTERVAL_MS });
   // Without a listener BullMQ prints its connection errors to stderr unstructured.
   for (const bullQueue of queue.bullQueues) logConnectionErrors(logger, `queue ${bullQueue.name}`, bullQueue);
   const bus = new BusPublisher(redis, { prefix, origin: `api:${hostname()}:${process.pid}` });

@@ -30,6 +30,7 @@ export class GatewayMetrics {
   private readonly eventsEmitted: Counter<'event'>;
   private readonly replayedTotal: Counter;
   private readonly busLag: Histogram<'type'>;
+  private readonly busSkipped: Counter;
   private readonly tokenRefreshes: Counter<'result'>;
   private readonly sessionsEnded: Counter<'reason'>;
 
@@ -86,6 +87,11 @@ export class GatewayMetrics {
       buckets: LAG_BUCKETS,
       registers: [registry],
     });
+    this.busSkipped = new Counter({
+      name: 'notify_gateway_bus_events_skipped_total',
+      help: 'Bus events for a room in which this gateway had no socket (nor in its older-page twin): dropped before they were parsed',
+      registers: [registry],
+    });
     this.tokenRefreshes = new Counter({
       name: 'notify_gateway_token_refreshes_total',
       help: 'refresh_token requests, by result: ok, or why it was refused',
@@ -101,6 +107,11 @@ export class GatewayMetrics {
     // Every label value from the start, so a rate over them never starts from a missing series.
     for (const result of Object.values(RefreshResult)) this.tokenRefreshes.inc({ result }, 0);
     for (const reason of Object.values(SessionEndReason)) this.sessionsEnded.inc({ reason }, 0);
+  }
+
+  /** A bus event for a room without a socket here, dropped unread. */
+  skippedBusEvent(): void {
+    this.busSkipped.inc();
   }
 
   /** One `refresh_token` answered with `result`. */

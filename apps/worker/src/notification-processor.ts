@@ -1,10 +1,10 @@
 import { UnrecoverableError, type Job } from 'bullmq';
-import { DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
+import { BatchJobData, DynamicJobData, JobName, MessageJobData } from '@notify/contracts';
 import type { BusPublisher } from '@notify/bus';
 import type { Inbox } from '@notify/inbox';
 import type { NotificationStore } from '@notify/store';
 import type { z } from 'zod';
-import { RecordBatcher } from './record-batcher.js';
+import { RecordBatcher, type RecordKind } from './record-batcher.js';
 
 export interface ProcessorDeps {
   store: NotificationStore;
@@ -12,14 +12,16 @@ export interface ProcessorDeps {
   /** Versions the receivers' counts. */
   inbox: Inbox;
   /** Called once a record is stored, before it is published (for the store-lag metric). */
-  onStored?: (jobName: JobName, recordId: string) => void;
+  onStored?: (kind: RecordKind, recordId: string) => void;
 }
 
 /**
- * Handles one job: store the record, then publish it (stored before published, so a page either
- * gets it live or on its next login). A retry stores nothing twice (the record id is the store's
- * key) and publishes again: delivery to open pages is at-least-once. Records of concurrent jobs
- * share one store write and one publish round per type ({@link RecordBatcher}).
+ * Handles one job: store its records, then publish them (stored before published, so a page either
+ * gets each live or on its next login). A job carries one record (`message`, `dynamic`: the jobs
+ * of earlier versions, and still every job of one record) or several (`batch`). A retry stores
+ * nothing twice (each record's id is the store's key) and publishes again: delivery to open pages
+ * is at-least-once. The records of a job, and of the jobs that run alongside it, share one store
+ * write and one publish round per type ({@link RecordBatcher}).
  */
 export function createNotificationProcessor({ store, bus, inbox, onStored }: ProcessorDeps) {
   const records = new RecordBatcher({ store, bus, inbox, onStored });
@@ -31,6 +33,10 @@ export function createNotificationProcessor({ store, bus, inbox, onStored }: Pro
       }
       case JobName.dynamic: {
         await records.submitDynamic(parseJob(DynamicJobData, job).dynamic);
+        return;
+      }
+      case JobName.batch: {
+        await records.submitRecords(parseJob(BatchJobData, job));
         return;
       }
       default:

@@ -51,7 +51,7 @@ export async function startWorker(config: WorkerConfig, logger: Logger): Promise
   const metrics = new WorkerMetrics({ registry, queue: allPartitions(queues) });
   const bus = new BusPublisher(publisher, { prefix, origin: `worker:${hostname()}:${process.pid}` });
   const inbox = new Inbox({ store, bus, versions: new CountVersions(publisher, { prefix }) });
-  const processor = createNotificationProcessor({ store, bus, inbox, onStored: (job, id) => metrics.recordStored(job, id) });
+  const processor = createNotificationProcessor({ store, bus, inbox, onStored: (kind, id) => metrics.recordStored(kind, id) });
 
   const workers = partitions.map((partition) => {
     const worker = new Worker(partition.name, timedProcessor(processor, metrics), {

@@ -60,7 +60,7 @@ export class WorkerMetrics {
     });
     this.lag = new Histogram({
       name: 'notify_worker_store_lag_seconds',
-      help: 'Time from the api accepting a record (the time in its id) to the worker storing it, by job name.',
+      help: 'Time from the api accepting a record (the time in its id) to the worker storing it, by record kind (job="message" or "dynamic", whichever job carried it).',
       labelNames: ['job'],
       // Up to retries after a store or Redis outage: a job's backoff spans minutes.
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900],
@@ -101,12 +101,15 @@ export class WorkerMetrics {
     this.duration.observe({ job: jobLabel(job.name), outcome }, seconds);
   }
 
-  /** A record was stored at `now`; its id tells when the api accepted it. */
-  recordStored(jobName: string, recordId: string, now: number = Date.now()): void {
+  /**
+   * A record was stored at `now`; its id tells when the api accepted it. `kind` is `message` or
+   * `dynamic` (the name of the record's single-record job), also for records a batch job carried.
+   */
+  recordStored(kind: string, recordId: string, now: number = Date.now()): void {
     const accepted = recordIdTime(recordId);
     if (accepted === undefined) return;
     // Clocks of the api and worker hosts may differ a little; a negative lag is a skew, not a time.
-    this.lag.observe({ job: jobLabel(jobName) }, Math.max(0, now - accepted) / 1000);
+    this.lag.observe({ job: jobLabel(kind) }, Math.max(0, now - accepted) / 1000);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { AgentCommand, AgentReply, AgentRequest } from './agent-protocol.js';
 import { drive } from './driver.js';
+import { httpSender } from './record-sender.js';
 import { PageGroup } from './page-group.js';
 import { probeReplay } from './replay-probe.js';
 import { probeInbox } from './inbox-probe.js';
@@ -38,6 +39,17 @@ async function execute(command: AgentCommand): Promise<unknown> {
       return group(command.group).churn(command.everyMs, command.durationMs);
     case 'inbox':
       return probeInbox(command.url, command.users, command.rounds, command.timeoutMs);
+    case 'send': {
+      if (command.transport.kind !== 'http') throw new Error('send: an http transport only');
+      const sender = httpSender(command.transport, 1);
+      try {
+        const sentAt = Date.now();
+        const outcome = await sender.send({ path: command.path, body: command.body, room: '', event: 'new_msg' });
+        return { ...outcome, sentAt };
+      } finally {
+        sender.close();
+      }
+    }
   }
 }
 

@@ -16,18 +16,29 @@ export type PageAuth = 'token' | 'identity';
 /** Where a driver sends records: the api (or its stand-in) over HTTP, or a socket.io `push` event. */
 export type Transport = { kind: 'http'; url: string; apiKey: string } | { kind: 'socket'; url: string };
 
-/** Whom a driver sends to: random users among the agent's own pages, or one company (a dynamic each). */
-export type Targets = { kind: 'own-users' } | { kind: 'company'; companyID: string; sentinelUid: string };
+/**
+ * Whom a driver sends to: random users among the agent's own pages (a message each), one company
+ * (a dynamic each), or, with `POST /v1/bulk`, `size` messages a request, each to a random user: one
+ * of the agent's own with a page open for an `online` share of them, else a user with no page
+ * (who gets it stored, for the next login).
+ */
+export type Targets =
+  | { kind: 'own-users' }
+  | { kind: 'company'; companyID: string; sentinelUid: string }
+  | { kind: 'bulk'; size: number; online: number };
 
 /**
- * Open loop at a fixed rate, or closed loop: at most `size` records sent and not yet seen by a page
- * of the agent (for a company, by its sentinel page), so the queue can never keep growing.
+ * Open loop at a fixed rate, or closed loop: at most `size` requests whose records are not all seen
+ * yet by a page of the agent (a message by its receiver's first tab, a dynamic by its company's
+ * sentinel page; a bulk request's messages to users with a page open), so the queue can never keep
+ * growing.
  */
 export type Pace = { kind: 'rate'; perSecond: number } | { kind: 'window'; size: number };
 
 export interface DriveSpec {
   transport: Transport;
-  record: 'message' | 'dynamic';
+  /** Informational; what is sent follows from `targets`. */
+  record: 'message' | 'dynamic' | 'bulk';
   targets: Targets;
   pace: Pace;
   durationMs: number;
@@ -37,9 +48,12 @@ export interface DriveSpec {
 
 /** What a driver did; times are epoch ms (one clock for every process on the machine). */
 export interface DriveResult {
+  /** Requests. */
   sent: number;
   accepted: number;
   failed: number;
+  /** Records the accepted requests carried (one each, but for bulk requests). */
+  acceptedRecords: number;
   /** Answers by status (`error` for a network failure). */
   statuses: Record<string, number>;
   firstSendAt: number;
@@ -120,7 +134,8 @@ export type AgentCommand =
   | { cmd: 'drive'; group: string; spec: DriveSpec }
   | { cmd: 'replay'; url: string; users: PageSpec[]; logins: number; timeoutMs: number }
   | { cmd: 'inbox'; url: string; users: InboxProbeUser[]; rounds: number; timeoutMs: number }
-  | { cmd: 'churn'; group: string; everyMs: number; durationMs: number };
+  | { cmd: 'churn'; group: string; everyMs: number; durationMs: number }
+  | { cmd: 'send'; transport: Transport; path: '/v1/messages'; body: Record<string, unknown> };
 
 export type AgentRequest = AgentCommand & { seq: number };
 
@@ -136,4 +151,12 @@ export interface AgentResults {
   replay: ReplayResult;
   inbox: InboxProbeResult;
   churn: ChurnResult;
+  send: SendResult;
+}
+
+/** One request sent (`send`): its status and the ids it was answered with. */
+export interface SendResult {
+  status: string;
+  ids: string[];
+  sentAt: number;
 }

@@ -6,6 +6,8 @@ import { httpSender, socketSender, type OutgoingRecord, type RecordSender } from
 const GIVE_UP_MS = 10_000;
 /** Open loop: never more requests in flight than this; a rate the server cannot answer shows as `sent` < offered. */
 const MAX_IN_FLIGHT = 1000;
+/** Bulk: the users without a page that the rest of the messages go to. */
+const OFFLINE_USERS = 100_000;
 
 /**
  * Sends records for `spec.durationMs` at a fixed rate or in a closed loop, then waits for the
@@ -23,11 +25,26 @@ export async function drive(spec: DriveSpec, group: PageGroup): Promise<DriveRes
   }
 }
 
+/** A request in flight in a closed loop: done once every record of it that a page will see has been seen. */
+interface Watched {
+  remaining: number;
+}
+
+/** What one request sends, and what its records owe. */
+interface Planned {
+  outgoing: OutgoingRecord;
+  /** Deliveries each record owes to this agent's pages (its receiver's tabs; 0 when counted by the orchestrator). */
+  tabs: number[];
+  /** Which records a page of this agent will see (and so end the request in a closed loop). */
+  watched: boolean[];
+}
+
 class Drive {
   private readonly result: DriveResult = {
     sent: 0,
     accepted: 0,
     failed: 0,
+    acceptedRecords: 0,
     statuses: {},
     firstSendAt: 0,
     lastSendAt: 0,
@@ -35,8 +52,8 @@ class Drive {
     gaveUp: 0,
   };
   private inFlight = 0;
-  /** Closed loop: accepted, not yet seen, with the time sent. */
-  private readonly outstanding = new Map<string, number>();
+  /** Closed loop: records accepted, not yet seen, with the time sent and their request. */
+  private readonly outstanding = new Map<string, { sentAt: number; request: Watched }>();
   /** Closed loop: seen before their answer came back (a fast pipeline does that). */
   private readonly seenEarly = new Set<string>();
   private readonly content: string;
@@ -53,7 +70,7 @@ class Drive {
   }
 
   async run(): Promise<DriveResult> {
-    if (this.spec.targets.kind === 'own-users' && this.group.uids.length === 0) return this.result;
+    if (this.spec.targets.kind !== 'company' && this.group.uids.length === 0) return this.result;
     const stopWatching = this.spec.pace.kind === 'window' ? this.group.onDelivery((id, uid, first) => this.seen(id, uid, first)) : () => true;
     const sweeper = setInterval(() => this.giveUpOnLost(), 1000);
     const start = Date.now();
@@ -88,19 +105,19 @@ class Drive {
     setTimeout(() => this.tick(start, perSecond), Math.max(1, nextDueAt - now));
   }
 
-  /** Sends one record unless the time is up; false when it is. */
+  /** Sends one request unless the time is up; false when it is. */
   private sendOne(): boolean {
     const now = Date.now();
     if (now >= this.endAt) {
       this.maybeFinished();
       return false;
     }
-    const record = this.nextRecord();
+    const planned = this.nextRequest();
     this.result.sent += 1;
     this.result.firstSendAt ||= now;
     this.result.lastSendAt = now;
     this.inFlight += 1;
-    void this.sender.send(record.outgoing).then(({ status, ids }) => {
+    void this.sender.send(planned.outgoing).then(({ status, ids }) => {
       this.inFlight -= 1;
       this.result.statuses[status] = (this.result.statuses[status] ?? 0) + 1;
       if (ids.length === 0) {
@@ -108,20 +125,22 @@ class Drive {
         this.freeSlot();
       } else {
         this.result.accepted += 1;
-        this.result.expectedDeliveries += ids.length * record.tabs;
-        for (const id of ids) this.answered(id);
+        this.result.acceptedRecords += ids.length;
+        this.result.expectedDeliveries += planned.tabs.reduce((sum, tabs) => sum + tabs, 0);
+        this.answered(ids, planned.watched);
       }
       this.maybeFinished();
     });
     return true;
   }
 
-  private nextRecord(): { outgoing: OutgoingRecord; tabs: number } {
+  private nextRequest(): Planned {
     const n = (this.sequence += 1);
     const targets = this.spec.targets;
     if (targets.kind === 'company') {
       return {
-        tabs: 0,
+        tabs: [0],
+        watched: [true],
         outgoing: {
           path: '/v1/dynamics',
           room: `company:${targets.companyID}`,
@@ -130,30 +149,51 @@ class Drive {
         },
       };
     }
-    const uids = this.group.uids;
-    const uid = uids[Math.floor(Math.random() * uids.length)] as string;
+    if (targets.kind === 'bulk') return this.nextBulk(n, targets.size, targets.online);
+    const uid = this.randomUid();
     return {
-      tabs: this.group.tabs.get(uid) ?? 0,
-      outgoing: {
-        path: '/v1/messages',
-        room: `uid:${uid}`,
-        event: 'new_msg',
-        body: {
-          companyID: this.group.companyOf.get(uid),
-          receiverID: uid,
-          typeID: 1 + (n % 3),
-          title: `bench message ${n}`,
-          content: this.content,
-        },
-      },
+      tabs: [this.group.tabs.get(uid) ?? 0],
+      watched: [true],
+      outgoing: { path: '/v1/messages', room: `uid:${uid}`, event: 'new_msg', body: this.message(uid, n) },
     };
   }
 
-  /** Closed loop: the answer for `id` came back. */
-  private answered(id: string): void {
+  /** `size` messages, an `online` share of them (the first always) to this agent's users with a page open. */
+  private nextBulk(n: number, size: number, online: number): Planned {
+    const messages: Record<string, unknown>[] = [];
+    const tabs: number[] = [];
+    const watched: boolean[] = [];
+    for (let i = 0; i < size; i += 1) {
+      const toPage = i === 0 || Math.random() < online;
+      const uid = toPage ? this.randomUid() : `bulk-offline-${Math.floor(Math.random() * OFFLINE_USERS)}`;
+      messages.push({ ...this.message(uid, n), receiverID: uid });
+      tabs.push(toPage ? (this.group.tabs.get(uid) ?? 0) : 0);
+      watched.push(toPage);
+    }
+    return { tabs, watched, outgoing: { path: '/v1/bulk', room: '', event: 'new_msg', body: { messages } } };
+  }
+
+  private randomUid(): string {
+    const uids = this.group.uids;
+    return uids[Math.floor(Math.random() * uids.length)] as string;
+  }
+
+  private message(uid: string, n: number): Record<string, unknown> {
+    return { companyID: this.group.companyOf.get(uid) ?? 'bulk-offline', receiverID: uid, typeID: 1 + (n % 3), title: `bench message ${n}`, content: this.content };
+  }
+
+  /** Closed loop: the answer for a request came back with the ids of its records. */
+  private answered(ids: readonly string[], watched: readonly boolean[]): void {
     if (this.spec.pace.kind !== 'window') return;
-    if (this.seenEarly.delete(id)) this.freeSlot();
-    else this.outstanding.set(id, Date.now());
+    const request: Watched = { remaining: 0 };
+    const now = Date.now();
+    ids.forEach((id, index) => {
+      if (!watched[index]) return;
+      if (this.seenEarly.delete(id)) return;
+      request.remaining += 1;
+      this.outstanding.set(id, { sentAt: now, request });
+    });
+    if (request.remaining === 0) this.freeSlot();
   }
 
   /** Closed loop: a page saw `id` (for a company: its sentinel page; else the first tab). */
@@ -161,8 +201,16 @@ class Drive {
     const targets = this.spec.targets;
     const counts = targets.kind === 'company' ? uid === targets.sentinelUid : first;
     if (!counts) return;
-    if (this.outstanding.delete(id)) this.freeSlot();
-    else if (this.inFlight > 0) this.seenEarly.add(id);
+    const waiting = this.outstanding.get(id);
+    if (waiting) {
+      this.outstanding.delete(id);
+      this.recordDone(waiting.request);
+    } else if (this.inFlight > 0) this.seenEarly.add(id);
+  }
+
+  private recordDone(request: Watched): void {
+    request.remaining -= 1;
+    if (request.remaining === 0) this.freeSlot();
   }
 
   private freeSlot(): void {
@@ -172,11 +220,11 @@ class Drive {
 
   private giveUpOnLost(): void {
     const limit = Date.now() - GIVE_UP_MS;
-    for (const [id, sentAt] of this.outstanding) {
+    for (const [id, { sentAt, request }] of this.outstanding) {
       if (sentAt > limit) continue;
       this.outstanding.delete(id);
       this.result.gaveUp += 1;
-      this.freeSlot();
+      this.recordDone(request);
     }
   }
 

@@ -4,7 +4,7 @@ import type { Transport } from './agent-protocol.js';
 
 /** A record to send: the api's JSON body, and for the socket ceiling the room and event it goes to. */
 export interface OutgoingRecord {
-  path: '/v1/messages' | '/v1/dynamics';
+  path: '/v1/messages' | '/v1/dynamics' | '/v1/bulk';
   body: Record<string, unknown>;
   room: string;
   event: 'new_msg' | 'update_dynamic';
@@ -58,7 +58,9 @@ export function httpSender(transport: Extract<Transport, { kind: 'http' }>, maxS
 function acceptedIds(status: number | undefined, chunks: Buffer[]): string[] {
   if (status !== 202) return [];
   try {
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { ids?: string[]; id?: string };
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as { ids?: string[] | { messages: string[]; dynamics: string[] }; id?: string };
+    // A bulk request's ids are by kind, messages first: the order of its body.
+    if (body.ids && !Array.isArray(body.ids)) return [...body.ids.messages, ...body.ids.dynamics];
     return body.ids ?? (body.id ? [body.id] : []);
   } catch {
     return [];

@@ -20,13 +20,13 @@ export interface PhaseResult {
   accepted: number;
   failed: number;
   statuses: Record<string, number>;
-  /** Distinct records delivered to at least one page. */
+  /** Distinct records delivered to at least one page; for bulk, every record accepted (and stored). */
   records: number;
   deliveries: number;
   expectedDeliveries: number;
   /** All expected deliveries arrived before the drain time-out. */
   complete: boolean;
-  /** First send → last delivery (s). */
+  /** First send → last delivery (and, for bulk, the last record stored) (s). */
   elapsedS: number;
   recordsPerS: number;
   deliveriesPerS: number;
@@ -63,6 +63,16 @@ export interface PhasePlan {
   recordsAcrossAgents?: 'sum' | 'max';
   /** Give up waiting for missing deliveries after this long with none arriving (ms). Default 3000. */
   stallMs?: number;
+  /**
+   * What `records` counts: the distinct records delivered to a page (default), or every record the
+   * api accepted (bulk, where most go to users without a page: they count once stored).
+   */
+  records?: 'delivered' | 'accepted';
+  /**
+   * When every accepted record was stored (epoch ms), waited for after the deliveries; undefined
+   * when they were not all stored in time. The phase ends at the later of that and the last delivery.
+   */
+  storedAt?: (drives: DriveResult[]) => Promise<number | undefined>;
 }
 
 /** Runs one phase: reset the counters, drive, wait until the pages have everything (or it stalls), merge. */
@@ -80,15 +90,17 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
   await plan.sampler?.sendEnded();
   const expected = plan.expected ? plan.expected(drives) : drives.reduce((sum, drive) => sum + drive.expectedDeliveries, 0);
   const stats = await drain(pool, plan.group, expected, plan.stallMs ?? 3000);
+  const storedAt = plan.storedAt ? await plan.storedAt(drives) : 0;
   const queueDepth = plan.sampler?.stop();
   const cpuAfter = await cpuSnapshot(processes);
   const stagesAfter = await plan.stages?.snapshot();
   const wallS = (Date.now() - startedAt) / 1000;
 
   const deliveries = sum(stats, (s) => s.deliveries);
-  const records = plan.recordsAcrossAgents === 'max' ? Math.max(0, ...stats.map((s) => s.records)) : sum(stats, (s) => s.records);
+  const delivered = plan.recordsAcrossAgents === 'max' ? Math.max(0, ...stats.map((s) => s.records)) : sum(stats, (s) => s.records);
+  const records = plan.records === 'accepted' ? sum(drives, (d) => d.acceptedRecords) : delivered;
   const firstSendAt = Math.min(...drives.map((d) => d.firstSendAt).filter((t) => t > 0));
-  const lastAt = Math.max(0, ...stats.map((s) => s.lastAt));
+  const lastAt = Math.max(0, storedAt ?? 0, ...stats.map((s) => s.lastAt));
   const elapsedS = Number.isFinite(firstSendAt) && lastAt > firstSendAt ? (lastAt - firstSendAt) / 1000 : 0;
   const statuses: Record<string, number> = {};
   for (const drive of drives) for (const [status, n] of Object.entries(drive.statuses)) statuses[status] = (statuses[status] ?? 0) + n;
@@ -103,7 +115,7 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
     records,
     deliveries,
     expectedDeliveries: expected,
-    complete: deliveries >= expected,
+    complete: deliveries >= expected && storedAt !== undefined,
     elapsedS: round(elapsedS),
     recordsPerS: elapsedS > 0 ? Math.round(records / elapsedS) : 0,
     deliveriesPerS: elapsedS > 0 ? Math.round(deliveries / elapsedS) : 0,

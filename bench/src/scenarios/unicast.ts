@@ -25,35 +25,44 @@ export async function unicastPhases(ctx: BenchContext, target: DeliveryTarget, p
       specs: pool.agents.map(() => ({ ...base, durationMs: WARM_UP_MS, pace: { kind: 'rate', perSecond: options.rate / agents } })),
     });
   }
+  // --profile: the pipeline's apps are profiled during these two phases, each on its own.
+  const profiled = async (label: string, run: () => Promise<PhaseResult>): Promise<PhaseResult> => {
+    const on = target.system === 'pipeline' && ctx.bench.profileDir !== undefined;
+    if (on) await ctx.bench.toggleProfiling(label);
+    try {
+      return await run();
+    } finally {
+      if (on) await ctx.bench.toggleProfiling();
+    }
+  };
   if (phases.fixed) {
     ctx.log(`unicast at ${options.rate}/s → ${target.system}`);
+    const label = `unicast ${options.rate}/s`;
     results.push(
-      await runDeliveryPhase(pool, {
-        ...plan,
-        label: `unicast ${options.rate}/s`,
-        pace: `${options.rate}/s`,
-        specs: pool.agents.map(() => ({ ...base, pace: { kind: 'rate', perSecond: options.rate / agents } })),
-      }),
+      await profiled(label, () =>
+        runDeliveryPhase(pool, {
+          ...plan,
+          label,
+          pace: `${options.rate}/s`,
+          specs: pool.agents.map(() => ({ ...base, pace: { kind: 'rate', perSecond: options.rate / agents } })),
+        }),
+      ),
     );
   }
   if (phases.flatOut) {
     ctx.log(`unicast flat out (window ${options.window}) → ${target.system}`);
     const perAgent = Math.max(1, Math.round(options.window / agents));
-    // --profile: the pipeline's apps are profiled during this phase only.
-    const profiled = target.system === 'pipeline' && ctx.bench.profileDir !== undefined;
-    if (profiled) ctx.bench.toggleProfiling();
-    try {
-      results.push(
-        await runDeliveryPhase(pool, {
+    const label = 'unicast flat out';
+    results.push(
+      await profiled(label, () =>
+        runDeliveryPhase(pool, {
           ...plan,
-          label: 'unicast flat out',
+          label,
           pace: `window ${perAgent * agents}`,
           specs: pool.agents.map(() => ({ ...base, pace: { kind: 'window', size: perAgent } })),
         }),
-      );
-    } finally {
-      if (profiled) ctx.bench.toggleProfiling();
-    }
+      ),
+    );
   }
   return results;
 }

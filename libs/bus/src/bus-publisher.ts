@@ -1,4 +1,4 @@
-import { busChannel, busShardChannel, busShardOf, type BusEnvelope, type BusEvent } from '@notify/contracts';
+import { busChannel, busEventRoom, busShardChannel, busShardOf, type BusEnvelope, type BusEvent } from '@notify/contracts';
 import { isCluster, type RedisClient } from '@notify/redis';
 import { busRoutingKey } from './bus-routing-key.js';
 
@@ -10,11 +10,13 @@ export interface BusOptions {
 }
 
 /**
- * Publishes typed envelopes `{type, origin, sentAt, payload}` on the bus: with PUBLISH on the one
- * channel on a single Redis server; on a Redis Cluster with SPUBLISH on the sharded channel of the
- * event's user or company (`<prefix>:events:{n}`), which only that shard's master and replicas
+ * Publishes typed envelopes `{room?, type, origin, sentAt, payload}` on the bus: with PUBLISH on the
+ * one channel on a single Redis server; on a Redis Cluster with SPUBLISH on the sharded channel of
+ * the event's user or company (`<prefix>:events:{n}`), which only that shard's master and replicas
  * carry, instead of PUBLISH, which the cluster would broadcast to every node. One user's (or
- * company's) events share a channel, so they arrive in the order they were published.
+ * company's) events share a channel, so they arrive in the order they were published. The room an
+ * event goes to ({@link busEventRoom}) comes first, so that a subscriber can skip the envelope
+ * without parsing it (the subscribers' `wants`).
  */
 export class BusPublisher {
   private readonly channel: string;
@@ -72,6 +74,6 @@ export class BusPublisher {
   }
 
   private encode<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): string {
-    return JSON.stringify({ type, origin: this.options.origin, sentAt: Date.now(), payload });
+    return JSON.stringify({ room: busEventRoom(type, payload), type, origin: this.options.origin, sentAt: Date.now(), payload });
   }
 }

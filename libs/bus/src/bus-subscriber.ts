@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { busChannel, type BusEnvelope } from '@notify/contracts';
 import type { Redis } from '@notify/redis';
-import { decodeEnvelope } from './decode-envelope.js';
+import { decodeEnvelope, type WantsRoom } from './decode-envelope.js';
 
 export interface BusSubscriberEvents {
   envelope: [BusEnvelope];
@@ -14,6 +14,16 @@ export interface BusSubscriberEvents {
   error: [Error];
 }
 
+export interface BusSubscriberOptions {
+  /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events` (on a Redis Cluster, `<prefix>:events:{n}`). */
+  prefix: string;
+  /**
+   * Whether this subscriber has anything to do with events for a room: an envelope for a room it
+   * does not want is dropped before it is parsed ({@link decodeEnvelope}). Default: every room.
+   */
+  wants?: WantsRoom;
+}
+
 /** What the gateway listens to: {@link BusSubscriber} on one server, {@link ShardedBusSubscriber} on a Redis Cluster. */
 export interface BusSubscription extends EventEmitter<BusSubscriberEvents> {
   /** Subscribes; resolves once Redis has confirmed every subscription. */
@@ -22,21 +32,24 @@ export interface BusSubscription extends EventEmitter<BusSubscriberEvents> {
 }
 
 /**
- * Listens on the bus channel of one Redis server with a dedicated connection and emits each valid envelope.
- * Malformed messages are reported as `'error'` and dropped, never thrown into the void.
+ * Listens on the bus channel of one Redis server with a dedicated connection and emits each valid
+ * envelope for a room it wants. Malformed messages are reported as `'error'` and dropped, never
+ * thrown into the void.
  * After a reconnect it subscribes again and, once Redis has confirmed it, emits `'resumed'`.
  */
 export class BusSubscriber extends EventEmitter<BusSubscriberEvents> implements BusSubscription {
   private readonly channel: string;
+  private readonly wants: WantsRoom | undefined;
   private subscribed = false;
   private lost = false;
 
   constructor(
     private readonly redis: Redis,
-    options: { prefix: string },
+    options: BusSubscriberOptions,
   ) {
     super();
     this.channel = busChannel(options.prefix);
+    this.wants = options.wants;
     this.redis.on('message', (channel: string, raw: string) => {
       if (channel === this.channel) this.receive(raw);
     });
@@ -66,8 +79,8 @@ export class BusSubscriber extends EventEmitter<BusSubscriberEvents> implements 
   }
 
   private receive(raw: string): void {
-    const decoded = decodeEnvelope(raw);
+    const decoded = decodeEnvelope(raw, this.wants);
     if (decoded instanceof Error) this.emit('error', decoded);
-    else this.emit('envelope', decoded);
+    else if (decoded) this.emit('envelope', decoded);
   }
 }

@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { busShardChannels } from '@notify/contracts';
 import type { Cluster } from '@notify/redis';
-import type { BusSubscriberEvents, BusSubscription } from './bus-subscriber.js';
-import { decodeEnvelope } from './decode-envelope.js';
+import type { BusSubscriberEvents, BusSubscriberOptions, BusSubscription } from './bus-subscriber.js';
+import { decodeEnvelope, type WantsRoom } from './decode-envelope.js';
 
 /** Options of a {@link ShardedBusSubscriber}. */
-export interface ShardedBusSubscriberOptions {
-  /** Key prefix (REDIS_PREFIX); the channels are `<prefix>:events:{0}` … `{15}`. */
-  prefix: string;
+export interface ShardedBusSubscriberOptions extends BusSubscriberOptions {
   /** How long a probe waits for its echo on every channel (ms). Default 1000. */
   probeTimeoutMs?: number;
   /** Pause between probes while a subscription is lost (ms). Default 250. */
@@ -36,6 +34,7 @@ export class ShardedBusSubscriber extends EventEmitter<BusSubscriberEvents> impl
   private readonly probeId = randomUUID();
   private readonly probeTimeoutMs: number;
   private readonly probeIntervalMs: number;
+  private readonly wants: WantsRoom | undefined;
   private subscribed = false;
   /** Bumped on every loss; a probe only ends an outage if none began while it ran. */
   private losses = 0;
@@ -52,6 +51,7 @@ export class ShardedBusSubscriber extends EventEmitter<BusSubscriberEvents> impl
     this.channels = new Set(busShardChannels(options.prefix));
     this.probeTimeoutMs = options.probeTimeoutMs ?? 1000;
     this.probeIntervalMs = options.probeIntervalMs ?? 250;
+    this.wants = options.wants;
     this.redis.on('smessage', (channel: string, raw: string) => {
       if (this.channels.has(channel)) this.receive(channel, raw);
     });
@@ -122,9 +122,9 @@ export class ShardedBusSubscriber extends EventEmitter<BusSubscriberEvents> impl
       }
       return;
     }
-    const decoded = decodeEnvelope(raw);
+    const decoded = decodeEnvelope(raw, this.wants);
     if (decoded instanceof Error) this.emit('error', decoded);
-    else this.emit('envelope', decoded);
+    else if (decoded) this.emit('envelope', decoded);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { MessageTypeId, RecordId, SendDynamicBody, SendMessageBody } from '@notify/contracts';
+import type { BulkMessage, MessageTypeId, RecordId, SendDynamicBody, SendMessageBody } from '@notify/contracts';
 
 /** An identifier as the api accepts it: a string or an integer (returned as a string). */
 export type IdentifierValue = string | number;
@@ -14,6 +14,15 @@ export type SendMessagesInput = Omit<MessageBody, 'receiverID' | 'receiverIDs'> 
 
 /** An entry of a company's activity feed and operation log: the `POST /v1/dynamics` body. */
 export type SendDynamicInput = z.input<typeof SendDynamicBody>;
+
+/** One message of a bulk send: the `POST /v1/messages` fields with one `receiverID`. */
+export type BulkMessageInput = z.input<typeof BulkMessage>;
+
+/** Many different messages (each with its own receiver and texts) and dynamics: any number, split as needed. */
+export interface SendBulkInput {
+  messages?: BulkMessageInput[];
+  dynamics?: SendDynamicInput[];
+}
 
 /** Filters and paging of `listMessages`; newest first. */
 export interface ListMessagesQuery {

@@ -206,3 +206,52 @@ describe('NotifyClient reads and other calls', () => {
     ]);
   });
 });
+
+describe('NotifyClient.sendBulk', () => {
+  /** Answers every bulk request with fresh ids, one per record, as the api does. */
+  const acceptBulk: Handler = (res, _attempt, request) => {
+    const body = request.body as { messages?: unknown[]; dynamics?: unknown[] };
+    json(res, 202, { ids: { messages: (body.messages ?? []).map(() => newRecordId()), dynamics: (body.dynamics ?? []).map(() => newRecordId()) }, status: 'queued' });
+  };
+  const bodies = () => received.map((request) => request.body as { messages?: { title: string }[]; dynamics?: { title: string }[] });
+  const many = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => ({ ...message, receiverID: i, title: `${prefix}${i}` }));
+
+  it('splits a large input into requests of at most 1,000 records, each with its own key, and gives every id in order', async () => {
+    handler = acceptBulk;
+    const dynamics = [{ companyID: 7, operatorID: 2, operator: 'Bob', title: 'd0', content: '' }];
+    const answer = await client().sendBulk({ messages: many(2500, 'm'), dynamics }, { idempotencyKey: 'digest-2026-12-01' });
+
+    expect(bodies().map((body) => [body.messages?.length ?? 0, body.dynamics?.length ?? 0])).toEqual([[1000, 0], [1000, 0], [500, 1]]);
+    expect(received.every((request) => request.url === '/v1/bulk')).toBe(true);
+    expect(keys()).toEqual(['digest-2026-12-01.part0', 'digest-2026-12-01.part1', 'digest-2026-12-01.part2']);
+    expect(answer.ids.messages).toHaveLength(2500);
+    expect(answer.ids.dynamics).toHaveLength(1);
+    expect(bodies().flatMap((body) => body.messages ?? []).map((m) => m.title)).toEqual(many(2500, 'm').map((m) => m.title));
+  });
+
+  it('splits by size too, and gives a key of its own to each request when the caller gave none', async () => {
+    handler = acceptBulk;
+    const big = many(10, 'b').map((m) => ({ ...m, content: 'x'.repeat(1000) }));
+    await client({ bulkMaxBytes: 3500 }).sendBulk({ messages: big });
+
+    // About 1,090 bytes of JSON each: three fit in 3,500 bytes with the body's own.
+    expect(bodies().map((body) => body.messages?.length)).toEqual([3, 3, 3, 1]);
+    expect(bodies().every((body) => Buffer.byteLength(JSON.stringify(body)) <= 3500)).toBe(true);
+    expect(new Set(keys()).size).toBe(4);
+  });
+
+  it('rejects with the failing request’s error, and sends the same keys when called again', async () => {
+    handler = (res, attempt, request) => (attempt === 2 ? json(res, 400, { error: { code: 'invalid_input', message: 'no', issues: [] } }) : acceptBulk(res, attempt, request));
+    const input = { messages: many(1500, 'r') };
+    const error = await client().sendBulk(input, { idempotencyKey: 'k' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NotifyApiError);
+    await client().sendBulk(input, { idempotencyKey: 'k' });
+    expect(keys()).toEqual(['k.part0', 'k.part1', 'k.part0', 'k.part1']);
+  });
+
+  it('sends nothing for no records', async () => {
+    handler = acceptBulk;
+    expect(await client().sendBulk({})).toEqual({ ids: { messages: [], dynamics: [] }, status: 'queued' });
+    expect(received).toEqual([]);
+  });
+});

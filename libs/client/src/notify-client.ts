@@ -4,6 +4,7 @@ import {
   MintTokenResponse,
   ReadResult,
   RevokeTokensResponse,
+  SendBulkResponse,
   SendDynamicResponse,
   SendMessageResponse,
   InboxCounts,
@@ -14,7 +15,8 @@ import {
 } from '@notify/contracts';
 import { ApiTransport, type ResponseSchema } from './api-transport.js';
 import type { CallOptions, SendOptions } from './call-options.js';
-import type { IdentifierValue, ListMessagesQuery, SendDynamicInput, SendMessageInput, SendMessagesInput } from './client-inputs.js';
+import { partKey, splitBulk } from './bulk-requests.js';
+import type { IdentifierValue, ListMessagesQuery, SendBulkInput, SendDynamicInput, SendMessageInput, SendMessagesInput } from './client-inputs.js';
 
 export interface NotifyClientOptions {
   /** The api's base URL, e.g. `http://notify-api:2121` (a path prefix is kept). */
@@ -31,6 +33,11 @@ export interface NotifyClientOptions {
   timeoutMs?: number;
   /** The fetch to use. Default: the global one. */
   fetch?: typeof fetch;
+  /**
+   * `sendBulk` splits its input into requests of at most this many bytes of JSON (and 1,000
+   * records). Default 1 MiB, the api's `BULK_BODY_LIMIT_BYTES`; set it to the api's if that differs.
+   */
+  bulkMaxBytes?: number;
 }
 
 const MessagePage = page(Message);
@@ -44,8 +51,10 @@ const segment = (value: IdentifierValue) => encodeURIComponent(String(value));
  */
 export class NotifyClient {
   private readonly transport: ApiTransport;
+  private readonly bulkMaxBytes: number;
 
   constructor(options: NotifyClientOptions) {
+    this.bulkMaxBytes = options.bulkMaxBytes ?? 1024 * 1024;
     this.transport = new ApiTransport({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,
@@ -70,6 +79,28 @@ export class NotifyClient {
   /** Sends an entry of a company's activity feed (`POST /v1/dynamics`) → `{id, status: 'queued'}`. */
   sendDynamic(input: SendDynamicInput, options: SendOptions = {}): Promise<SendDynamicResponse> {
     return this.send('/v1/dynamics', input, SendDynamicResponse, options);
+  }
+
+  /**
+   * Sends many different messages (each with its own receiver and texts) and dynamics with
+   * `POST /v1/bulk`, as few requests as the api's limits allow (1,000 records and
+   * {@link NotifyClientOptions.bulkMaxBytes} each), one after the other, each with an
+   * `Idempotency-Key` of its own: `<idempotencyKey>.part<n>` when you give one, else a random one.
+   * Resolves with every id, in the order of the input's arrays. When a request fails, it rejects
+   * with that error, the requests before it having been accepted: call it again with the same input
+   * and `idempotencyKey`, and those get their ids again, stored once. No records: no request.
+   */
+  async sendBulk(input: SendBulkInput, options: SendOptions = {}): Promise<SendBulkResponse> {
+    const { idempotencyKey, ...rest } = options;
+    const ids: SendBulkResponse['ids'] = { messages: [], dynamics: [] };
+    const requests = splitBulk(input, this.bulkMaxBytes);
+    for (const [index, request] of requests.entries()) {
+      const key = idempotencyKey === undefined ? undefined : partKey(idempotencyKey, index);
+      const answer = await this.send('/v1/bulk', request.body, SendBulkResponse, { ...rest, idempotencyKey: key });
+      ids.messages.push(...answer.ids.messages);
+      ids.dynamics.push(...answer.ids.dynamics);
+    }
+    return { ids, status: 'queued' };
   }
 
   /** One page of a user's messages, newest first; pass `nextCursor` as `before` for the next. */

@@ -76,11 +76,19 @@ export const ApiConfigSchema = z
     BULL_BOARD_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
     /** Request bodies over this many bytes are refused with 413. */
     BODY_LIMIT_BYTES: positiveInt(256 * 1024),
+    /** `POST /v1/bulk` bodies over this many bytes are refused with 413 (up to 1,000 records each). */
+    BULK_BODY_LIMIT_BYTES: positiveInt(1024 * 1024, 64 * 1024 * 1024),
     /**
      * How long accepting a record (or a Redis read) may take before the api answers 503 (ms). With
      * the rate limiter's own 250 ms this keeps every answer within the 2 s the contract promises (docs/contract.md).
      */
     UNAVAILABLE_AFTER_MS: positiveInt(1500, 60_000),
+    /**
+     * The api adds jobs to the queue at most once per this many ms, so that under load the records
+     * of the requests of several turns share a job; after a quiet interval a record goes out at the
+     * end of its turn. 0: once per event-loop turn.
+     */
+    ENQUEUE_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(10),
     /** Requests per second per API key on `/v1` and `/push`, shared by every api process; 0 turns the limit off. */
     API_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(2000),
     /**

@@ -5,6 +5,7 @@ export * from './date-input.js';
 export * from './text-input.js';
 export * from './message.js';
 export * from './dynamic.js';
+export * from './bulk.js';
 export * from './read-selector.js';
 export * from './message-change.js';
 export * from './unread-count.js';

@@ -47,6 +47,13 @@ export const SendMessageBody = z
 export type SendMessageBody = z.infer<typeof SendMessageBody>;
 
 /**
+ * One message of a bulk request (`POST /v1/bulk`): the fields of `POST /v1/messages` with exactly
+ * one receiver, `receiverID` (a bulk request gives each message its own receiver and texts).
+ */
+export const BulkMessage = z.strictObject({ ...messageInputFields, receiverID: IdentifierInput });
+export type BulkMessage = z.infer<typeof BulkMessage>;
+
+/**
  * A stored message, as the store returns it and as pages receive it. Its states: unseen → seen
  * (the user opened the inbox) → read (or unread again), and archived or not; reading also marks
  * seen. A deleted message is never returned. The state flags default to false, so a job enqueued

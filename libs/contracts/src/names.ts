@@ -3,8 +3,11 @@ import { MessageChange } from './message-change.js';
 /** The BullMQ queue every producer and worker shares. */
 export const QUEUE_NAME = 'notifications' as const;
 
-/** BullMQ job names on {@link QUEUE_NAME}. */
-export const JobName = { message: 'message', dynamic: 'dynamic' } as const;
+/**
+ * BullMQ job names on {@link QUEUE_NAME}: `message` and `dynamic` carry one record each (the job id
+ * is the record's id), `batch` carries several (`BatchJobData`).
+ */
+export const JobName = { message: 'message', dynamic: 'dynamic', batch: 'batch' } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
 
 /** Redis pub/sub channels (prefixed with the configured Redis prefix). */

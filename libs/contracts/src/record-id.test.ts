@@ -19,7 +19,8 @@ describe('record id runs', () => {
     expect(run).not.toContain(next);
   });
 
-  it('carries into the characters before, as counting does', () => {
+  it('carries into the characters before, as counting does, and wraps round after the largest', () => {
     expect(recordIdRun('01KB0000000000000000000ZZZ', 2)).toEqual(['01KB0000000000000000000ZZZ', '01KB0000000000000000001000']);
+    expect(recordIdRun('01KB00000ZZZZZZZZZZZZZZZZZ', 2)).toEqual(['01KB00000ZZZZZZZZZZZZZZZZZ', '01KB00000Z0000000000000000']);
   });
 });

@@ -39,13 +39,26 @@ export class CountVersions {
     return this.run(uid, 1);
   }
 
+  /** A new version for each of `uids`, in order, in one round trip: after a change of all of theirs is stored. */
+  async nextAll(uids: readonly string[]): Promise<number[]> {
+    const replies = await NEXT_VERSION.runEach(
+      this.redis,
+      uids.map((uid) => ({ keys: [this.key(uid)], args: [1, KEY_TTL_MS] })),
+    );
+    return replies.map(Number);
+  }
+
   /** The current version for `uid` (at least the previous one): for counts read without a change. */
   current(uid: string): Promise<number> {
     return this.run(uid, 0);
   }
 
   private async run(uid: string, step: 0 | 1): Promise<number> {
-    const reply = await NEXT_VERSION.run(this.redis, [`${this.options.prefix}:inbox:version:${uid}`], [step, KEY_TTL_MS]);
+    const reply = await NEXT_VERSION.run(this.redis, [this.key(uid)], [step, KEY_TTL_MS]);
     return Number(reply);
+  }
+
+  private key(uid: string): string {
+    return `${this.options.prefix}:inbox:version:${uid}`;
   }
 }

@@ -46,6 +46,15 @@ export class Inbox {
     return { ...(await this.deps.store.counts(uid)), version };
   }
 
+  /**
+   * The counts of each of `uids` after a change of all of theirs that is already stored, each
+   * with a new version, the versions taken in one round trip; in the order of `uids`.
+   */
+  async countsAfterChanges(uids: readonly string[]): Promise<InboxCounts[]> {
+    const versions = await this.deps.versions.nextAll(uids);
+    return Promise.all(uids.map(async (uid, index) => ({ ...(await this.deps.store.counts(uid)), version: versions[index] as number })));
+  }
+
   /** The user's counts now (or within one company), with the current version. */
   async counts(uid: string, companyID?: string): Promise<InboxCounts> {
     // The version first: counts read after it are at least as new as it says.

@@ -1,4 +1,5 @@
 export * from './create-logger.js';
+export * from './line-buffer.js';
 export * from './metrics-registry.js';
 export * from './readiness.js';
 export * from './probe-handler.js';

@@ -1,6 +1,7 @@
 import {
   MintTokenResponse,
   type ApiErrorBody,
+  type SendBulkResponse,
   type SendDynamicResponse,
   type SendMessageResponse,
 } from '@notify/contracts';
@@ -87,6 +88,11 @@ export class ApiClient {
   /** `POST /v1/dynamics`. */
   sendDynamic(body: unknown, headers?: Record<string, string>, signal?: AbortSignal): Promise<ApiResponse<Accepted<SendDynamicResponse>>> {
     return this.request('POST', '/v1/dynamics', { body, headers, signal });
+  }
+
+  /** `POST /v1/bulk`. */
+  sendBulk(body: unknown, headers?: Record<string, string>, signal?: AbortSignal): Promise<ApiResponse<Accepted<SendBulkResponse>>> {
+    return this.request('POST', '/v1/bulk', { body, headers, signal });
   }
 
   /** `POST /v1/tokens` → the browser token; throws with the answer unless the api minted one. */

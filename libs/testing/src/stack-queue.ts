@@ -1,4 +1,4 @@
-import { Queue } from 'bullmq';
+import { Queue, type Job } from 'bullmq';
 import { QUEUE_NAME } from '@notify/contracts';
 
 /** Where a stack's queue lives: its Redis and its key prefix (`REDIS_PREFIX`). */
@@ -18,4 +18,18 @@ export function openStackQueue(stack: QueueLocation): Queue {
 /** Jobs of every state in `queue`, by state (waiting, active, delayed, prioritized, completed, failed, waiting-children). */
 export async function jobCounts(queue: Queue): Promise<Record<string, number>> {
   return queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed', 'waiting-children');
+}
+
+/**
+ * The job that carries record `id`: its own job (whose id is the record id), or a `batch` job that
+ * holds it among several, looked for in every state. Undefined when Redis no longer has it.
+ */
+export async function findJobOf(queue: Queue, id: string): Promise<Job | undefined> {
+  const own = await queue.getJob(id);
+  if (own) return own;
+  const jobs = await queue.getJobs(['waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed']);
+  return jobs.find((job) => {
+    const data = job.data as { messages?: { id?: unknown }[]; dynamics?: { id?: unknown }[] } | undefined;
+    return [...(data?.messages ?? []), ...(data?.dynamics ?? [])].some((record) => record.id === id);
+  });
 }

@@ -86,7 +86,7 @@ function errorResponses(route: ApiRoute): Record<number, Json> {
     errors.push([401, 'No or unknown API key']);
   }
   if (route.headers?.['Idempotency-Key']) errors.push([409, 'The Idempotency-Key was used with a different body']);
-  if (route.body) errors.push([413, 'The body is over BODY_LIMIT_BYTES (256 KiB)']);
+  if (route.body) errors.push([413, `The body is over ${route.body.limit ?? 'BODY_LIMIT_BYTES (256 KiB)'}`]);
   if (route.auth === 'apiKey') {
     const retryAfter = { 'Retry-After': { description: 'Seconds until the key may send again', schema: { type: 'integer' } } };
     errors.push([429, 'Over API_RATE_LIMIT requests this second for this API key', retryAfter]);

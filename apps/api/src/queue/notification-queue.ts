@@ -1,9 +1,10 @@
 import { Queue } from 'bullmq';
-import { JobName, NOTIFICATION_JOB_OPTIONS, queuePartitionOf, queuePartitions, type Dynamic, type Message } from '@notify/contracts';
+import { NOTIFICATION_JOB_OPTIONS, queuePartitionOf, queuePartitions, type Dynamic, type Message } from '@notify/contracts';
 import { isCluster, type RedisClient } from '@notify/redis';
-import { JobBatcher, type BatchedJob } from './job-batcher.js';
+import { JobBatcher, type JobBatcherOptions } from './job-batcher.js';
+import type { AcceptedRecords } from './record-jobs.js';
 
-export interface NotificationQueueOptions {
+export interface NotificationQueueOptions extends JobBatcherOptions {
   /** Key prefix (REDIS_PREFIX); on a Redis Cluster each partition's BullMQ prefix is a hash tag of it. */
   prefix: string;
   /** How many queues the jobs are spread over (QUEUE_PARTITIONS); the workers must consume as many. Default 1. */
@@ -13,36 +14,53 @@ export interface NotificationQueueOptions {
 /**
  * The api's side of the notification queue: `notifications`, or on more partitions also
  * `notifications-1` … (see `queuePartition`). A message goes to its receiver's partition and a
- * dynamic to its company's, so one user's messages wait in one queue in acceptance order. The
- * record id is the job id, so a re-add is a no-op (within the partition, which a record id always
- * maps to).
+ * dynamic to its company's, so one user's messages wait in one queue in acceptance order. Records
+ * accepted together (one request's, and the other requests' of the same event-loop turn or add
+ * interval) go out as few jobs per partition as possible ({@link JobBatcher}); each record keeps its
+ * own id, the store's key, so a retried or re-added record is stored once.
  */
 export class NotificationQueue {
   private readonly partitions: { queue: Queue; batcher: JobBatcher }[];
 
   constructor(connection: RedisClient, options: NotificationQueueOptions) {
-    this.partitions = queuePartitions(options.prefix, options.partitions ?? 1, isCluster(connection)).map(({ name, prefix }) => {
-      const queue = new Queue(name, { connection, prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
-      return { queue, batcher: new JobBatcher(queue) };
+    const { prefix, partitions = 1, ...bounds } = options;
+    this.partitions = queuePartitions(prefix, partitions, isCluster(connection)).map((partition) => {
+      const queue = new Queue(partition.name, { connection, prefix: partition.prefix, defaultJobOptions: NOTIFICATION_JOB_OPTIONS });
+      return { queue, batcher: new JobBatcher(queue, bounds) };
     });
   }
 
-  /** Enqueues one `message` job per message, one round trip per partition (with other requests' jobs). */
-  async enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
-    const byPartition = new Map<number, BatchedJob[]>();
-    for (const message of messages) {
-      const partition = queuePartitionOf(message.receiverID, this.partitions.length);
-      const jobs = byPartition.get(partition) ?? [];
-      if (jobs.length === 0) byPartition.set(partition, jobs);
-      jobs.push({ name: JobName.message, data: { message, requestId }, opts: { jobId: message.id } });
+  /**
+   * Enqueues `messages` and `dynamics` (accepted by one request), with other requests' records of
+   * this turn: one round trip per partition they fall in.
+   */
+  async enqueue(records: { messages?: readonly Message[]; dynamics?: readonly Dynamic[] }, requestId?: string): Promise<void> {
+    const count = this.partitions.length;
+    if (count === 1) {
+      await this.partitionAt(0).batcher.add({ ...records, requestId });
+      return;
     }
-    await Promise.all([...byPartition].map(([partition, jobs]) => this.partitionAt(partition).batcher.add(jobs)));
+    const byPartition = new Map<number, { messages: Message[]; dynamics: Dynamic[] }>();
+    const recordsOf = (partition: number) => {
+      let found = byPartition.get(partition);
+      if (!found) byPartition.set(partition, (found = { messages: [], dynamics: [] }));
+      return found;
+    };
+    for (const message of records.messages ?? []) recordsOf(queuePartitionOf(message.receiverID, count)).messages.push(message);
+    for (const dynamic of records.dynamics ?? []) recordsOf(queuePartitionOf(dynamic.companyID, count)).dynamics.push(dynamic);
+    await Promise.all(
+      [...byPartition].map(([partition, accepted]) => this.partitionAt(partition).batcher.add({ ...accepted, requestId } satisfies AcceptedRecords)),
+    );
   }
 
-  /** Enqueues one `dynamic` job, in its company's partition. */
-  async enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
-    const job = { name: JobName.dynamic, data: { dynamic, requestId }, opts: { jobId: dynamic.id } };
-    await this.partitionAt(queuePartitionOf(dynamic.companyID, this.partitions.length)).batcher.add([job]);
+  /** Enqueues the messages of one request. */
+  enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
+    return this.enqueue({ messages }, requestId);
+  }
+
+  /** Enqueues one dynamic. */
+  enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
+    return this.enqueue({ dynamics: [dynamic] }, requestId);
   }
 
   /** The BullMQ queues themselves, partition 0 first, for Bull Board. */

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ApiErrorBody } from '@notify/contracts';
 import { ApiClient, useInProcessStack, waitUntil, type ApiResponse } from '@notify/testing';
 
-// A per-API-key rate limit on /v1 and /push, shared by every api process (counted in Redis),
-// answered 429 rate_limited with Retry-After; a refused write stores nothing; it fails open when
-// Redis is down. The one home of the rate-limit tests.
+// A per-API-key rate limit on /v1 and /push, shared by every api process (leases counted in
+// Redis), answered 429 rate_limited with Retry-After; a refused write stores nothing; it fails
+// open when Redis is down. The limiter's leases themselves: rate-limiter.int.test.ts.
 const LIMIT = 5;
 const NOISY = `noisy_${'n'.repeat(24)}`;
 const QUIET = `quiet_${'q'.repeat(24)}`;
@@ -94,6 +94,8 @@ describe('per-key rate limit', () => {
   });
 
   it('lets requests through, without a hang, while Redis is down', async () => {
+    // A second the key had used up before Redis went is still refused (the api knows it); a new one starts open.
+    await waitForNextWindow(noisy());
     const redis = stack().redisServer!;
     await redis.stop();
     try {

@@ -16,6 +16,8 @@ import {
   ReadSelector,
   RevokeTokensBody,
   RevokeTokensResponse,
+  SendBulkBody,
+  SendBulkResponse,
   SendDynamicBody,
   SendDynamicResponse,
   SendMessageBody,
@@ -58,8 +60,11 @@ export interface ApiRoute {
   query?: z.ZodType;
   /** Request headers the route reads. */
   headers?: Record<string, { description: string; schema: z.ZodType }>;
-  /** The request body (input side) and the media types it may come as; `optional` when it may be left out. */
-  body?: { schema: z.ZodType; mediaTypes: readonly string[]; optional?: boolean };
+  /**
+   * The request body (input side) and the media types it may come as; `optional` when it may be
+   * left out; `limit` names its size limit when it is not BODY_LIMIT_BYTES.
+   */
+  body?: { schema: z.ZodType; mediaTypes: readonly string[]; optional?: boolean; limit?: string };
   /** Errors are answered as plain text `fail` rather than the JSON error body (`/push`). */
   plainTextErrors?: boolean;
   /** Success answers; the error answers follow from auth, params and body. */
@@ -80,6 +85,8 @@ export const NAMED_SCHEMAS: Record<string, z.ZodType> = {
   SendMessageResponse,
   SendDynamicBody,
   SendDynamicResponse,
+  SendBulkBody,
+  SendBulkResponse,
   Message,
   MessagePage,
   Dynamic,
@@ -139,6 +146,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
     auth: 'apiKey',
     body: { schema: SendDynamicBody, mediaTypes: json },
     responses: { 202: { description: 'Queued', schema: SendDynamicResponse } },
+  },
+  {
+    method: 'post',
+    path: '/v1/bulk',
+    tag: 'messages',
+    summary: 'Send many different messages (each to its own receiver) and dynamics at once: up to 1,000 records',
+    description:
+      'Each message has the fields of `POST /v1/messages` with one `receiverID`; each dynamic those of `POST /v1/dynamics`. ' +
+      'The body is validated as a whole: every problem is listed by its place (`messages.3.title`) and nothing is queued ' +
+      'when there is one. One id per record, in the order of the arrays. The body may be up to BULK_BODY_LIMIT_BYTES (1 MiB).',
+    auth: 'apiKey',
+    headers: { 'Idempotency-Key': idempotencyKeyHeader },
+    body: { schema: SendBulkBody, mediaTypes: json, limit: 'BULK_BODY_LIMIT_BYTES (1 MiB)' },
+    responses: { 202: { description: 'Queued: one id per record', schema: SendBulkResponse } },
   },
   {
     method: 'get',

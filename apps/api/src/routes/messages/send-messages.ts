@@ -19,7 +19,7 @@ export class SendMessages {
     const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => newAcceptance(receivers.length));
     const { ids, acceptedAt } = acceptedRecords(acceptance, receivers.length);
     const messages = receivers.map((receiverID, index) => toMessage(body, receiverID, ids[index] as string, acceptedAt));
-    // A retry re-enqueues the same ids: BullMQ ignores a job id it still holds, the store ignores a stored id.
+    // A retry re-enqueues the same ids: the store ignores an id it holds (and BullMQ a lone record's job it still holds).
     await this.deps.queue.enqueueMessages(messages, context.requestId);
     this.deps.apiMetrics.messagesAccepted.inc(messages.length);
     return { ids, status: 'queued' };
