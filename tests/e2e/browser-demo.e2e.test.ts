@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '@notify/testing';
-import { eventually, inboxReady, launchChromium, rendered } from '../support/inbox-in-chromium.js';
+import { eventually, inboxReady, launchChromium, rendered, watchPageProblems } from '../support/inbox-in-chromium.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/browser/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss=1">';
@@ -46,12 +46,7 @@ describe('the demo page in a browser', () => {
 
   async function openTab(context: BrowserContext, uid: number, companyID: number): Promise<Tab> {
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+    const problems = watchPageProblems(page);
     await page.goto(`${stack.gatewayUrls[0]}/?uid=${uid}&companyID=${companyID}`);
     await inboxReady(page);
     return { page, problems };

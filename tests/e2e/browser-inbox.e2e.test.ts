@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answersRefreshToken, sendMany, startStack, waitUntil, type ApiClient, type Stack } from '@notify/testing';
 import { fileURLToPath } from 'node:url';
-import { countHandshakes, eventually, inboxReady, launchChromium, rendered, type RenderedInbox } from '../support/inbox-in-chromium.js';
+import { countHandshakes, eventually, inboxReady, launchChromium, rendered, watchPageProblems, type RenderedInbox } from '../support/inbox-in-chromium.js';
 
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/browser/', import.meta.url));
 
@@ -107,11 +107,8 @@ describe('<notify-inbox> in a plain page, in Chromium', () => {
   /** Opens the site's inbox page for `uid`, with everything that goes wrong in it recorded in `problems`. */
   async function openTab(context: BrowserContext, uid: string, { companyID = 7, ttl = 3600, pageSize = 20 } = {}) {
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
+    // Requests fail here on purpose (dropped connections, refused tokens): only errors count.
+    const problems = watchPageProblems(page, { requests: false });
     const handshakes = countHandshakes(page);
     await page.goto(`${site.url}/inbox.html?${new URLSearchParams({ uid, companyID: String(companyID), ttl: String(ttl), pageSize: String(pageSize) })}`);
     await inboxReady(page);

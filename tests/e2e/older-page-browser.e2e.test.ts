@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, startStack, waitUntil, type ApiResponse, type Stack } from '@notify/testing';
+import { ApiClient, startStack, type ApiResponse, type Stack } from '@notify/testing';
+import { eventually, launchChromium, watchPageProblems } from '../support/inbox-in-chromium.js';
 import { startOlderPageSite, type OlderPageSite } from '../support/older-page-site.js';
 
 // Issue 13, acceptance: a page written like the older phpsocket.io set-up's (jQuery, HTML built by
@@ -13,21 +12,8 @@ import { startOlderPageSite, type OlderPageSite } from '../support/older-page-si
 // exactly as its PHP backend makes them. The gateway runs with the migration settings of
 // docs/migrating-from-phpsocket-io.md.
 
-const CHROMIUM = '/usr/bin/chromium';
-/** As tests/e2e/browser-demo.e2e.test.ts: without these Chromium keeps calling home, which the sandboxed network refuses. */
-const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOTS = fileURLToPath(new URL('../../test-output/browser/', import.meta.url));
 const XSS = '<img src=x onerror="window.__xss=1">';
-
-/** Waits until `read()` gives `expected`; on timeout says what it gave last. */
-async function eventually<T>(what: string, read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
-  let last: T | undefined;
-  try {
-    await waitUntil(async () => isDeepStrictEqual((last = await read()), expected), { timeoutMs, message: `${what} is ${JSON.stringify(expected)}` });
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; it is ${JSON.stringify(last)}`);
-  }
-}
 
 interface Tab {
   page: Page;
@@ -42,7 +28,6 @@ describe('a page written for phpsocket.io, unchanged, in Chromium', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium is missing at ${CHROMIUM}: \`npm run setup -- --test\` installs it`);
     site = await startOlderPageSite();
     [stack, browser] = await Promise.all([
       startStack({
@@ -55,7 +40,7 @@ describe('a page written for phpsocket.io, unchanged, in Chromium', () => {
           API_RATE_LIMIT: '0',
         },
       }),
-      chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true }),
+      launchChromium(),
     ]);
     site.configure({ apiUrl: stack.apiUrl, apiKey: stack.apiKey, gatewayPort: Number(new URL(stack.gatewayUrls[0]!).port) });
     // The PHP backend: no Authorization header; its old `token` field now carries the API key.
@@ -80,15 +65,7 @@ describe('a page written for phpsocket.io, unchanged, in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 900, height: 640 } });
     contexts.push(context);
     const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
-    });
-    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
-    page.on('response', (response) => {
-      if (response.status() >= 400) problems.push(`answered ${response.status()}: ${response.url()}`);
-    });
+    const problems = watchPageProblems(page, { responses: true });
     // A proxy that refuses WebSocket: the client stays on HTTP long-polling.
     if (blockWebSocket) await page.routeWebSocket(/./, (ws) => ws.close());
     await page.goto(`${site.origin}/?uid=${uid}&companyID=${companyID}&client=${client}`);

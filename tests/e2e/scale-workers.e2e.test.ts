@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, runPool, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, type Page, runPool, type Stack, startStack, storedIds, waitUntil } from '@notify/testing';
 
 // docs/contract.md, Scaling out: workers share the queue and a record is stored once however many workers
 // there are; lists and the login replay are in id (= acceptance) order whatever order the workers
@@ -59,14 +58,9 @@ describe('two workers sharing the queue', () => {
     expect(storedPerWorker.reduce((a, b) => (a ?? 0) + (b ?? 0), 0)).toBeGreaterThanOrEqual(USERS.length * PER_USER);
 
     // Stored once each: exactly the accepted ids, no more rows.
-    const db = new Database(stack.sqlitePath, { readonly: true });
-    try {
-      const rows = db.prepare('SELECT id FROM messages').all() as { id: string }[];
-      expect(rows.length).toBe(accepted.length);
-      expect(new Set(rows.map((r) => r.id))).toEqual(new Set(accepted.map((a) => a.id)));
-    } finally {
-      db.close();
-    }
+    const rows = storedIds(stack.sqlitePath);
+    expect(rows.length).toBe(accepted.length);
+    expect(new Set(rows)).toEqual(new Set(accepted.map((a) => a.id)));
 
     for (const uid of USERS) {
       const ids = idsOf(uid);

@@ -1,10 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePartition, queuePartitionOf } from '@notify/contracts';
 import { startRedisCluster, type RedisCluster } from '@notify/launcher';
-import { closeAllPages, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { closeAllPages, type Page, type Stack, startStack, storedIds, waitUntil } from '@notify/testing';
 
 // The failover drill (issue 15): the api, a worker and a gateway on a real Redis Cluster (3 masters,
 // 3 replicas, cluster-node-timeout 2 s) with the queue in three partitions. While producers keep
@@ -143,16 +142,8 @@ describe('a Redis Cluster master killed mid-stream (failover)', () => {
 
     // Stored: every accepted id, once.
     const ids = accepted().map((s) => s.id as string);
-    const storedIds = () => {
-      const db = new Database(stack.sqlitePath, { readonly: true });
-      try {
-        return (db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((r) => r.id);
-      } finally {
-        db.close();
-      }
-    };
     const notStored = () => {
-      const stored = new Set(storedIds());
+      const stored = new Set(storedIds(stack.sqlitePath));
       return ids.filter((id) => !stored.has(id));
     };
     await waitUntil(() => notStored().length === 0, { timeoutMs: STORED_WITHIN_MS, intervalMs: 250, message: 'every accepted message stored' }).catch(() => undefined);
@@ -161,7 +152,7 @@ describe('a Redis Cluster master killed mid-stream (failover)', () => {
       return `${id} (partition ${s?.partition}, accepted ${(s?.at ?? 0) + (s?.ms ?? 0) - killedAt} ms after the kill)`;
     });
     expect(lost, 'accepted (202) but not stored').toEqual([]);
-    const rows = storedIds();
+    const rows = storedIds(stack.sqlitePath);
     expect(rows.length, 'no row twice').toBe(new Set(rows).size);
 
     // Delivered to the open pages, live or in the replay after the gateway's shard came back.

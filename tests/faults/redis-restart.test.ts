@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, findJobOf, jobCounts, openStackQueue, scrapeMetrics, startStack, waitUntil, type Page, type Stack } from '@notify/testing';
+import { type ApiClient, closeAllPages, findJobOf, jobCounts, openStackQueue, type Page, scrapeMetrics, type Stack, startStack, storedIds, waitUntil } from '@notify/testing';
 
 // Fault 3 (docs/contract.md, Guarantees), the one home of the Redis-down drills: Redis is stopped
 // gracefully and started again on the same port (append-only file on) while a producer keeps sending. While it is down, the api answers 503
@@ -101,16 +100,8 @@ describe('Redis stopped and restarted mid-stream', () => {
     const ids = sent.filter((s) => s.status === 202).map((s) => s.id as string);
     // Stored: every accepted id, once. (Some requests answered 503 may have been enqueued after
     // all, so there can be more rows than 202s: only the accepted ids are promised.)
-    const storedIds = () => {
-      const db = new Database(stack.sqlitePath, { readonly: true });
-      try {
-        return (db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((r) => r.id);
-      } finally {
-        db.close();
-      }
-    };
     const notStored = () => {
-      const stored = new Set(storedIds());
+      const stored = new Set(storedIds(stack.sqlitePath));
       return ids.filter((id) => !stored.has(id));
     };
     const storedWithin = await waitUntil(() => notStored().length === 0, { timeoutMs: STORED_WITHIN_MS, intervalMs: 250, message: 'every accepted message stored' }).then(
@@ -139,7 +130,7 @@ describe('Redis stopped and restarted mid-stream', () => {
     }
     expect(notStored(), `accepted (202) but not stored within ${STORED_WITHIN_MS} ms of the end`).toEqual([]);
     expect(storedWithin, `every accepted message stored within ${STORED_WITHIN_MS} ms`).toBe(true);
-    const rows = storedIds();
+    const rows = storedIds(stack.sqlitePath);
     expect(rows.length, 'no row twice').toBe(new Set(rows).size);
 
     // Delivered: the pages stayed open the whole time (at-least-once to open pages); any a page
@@ -262,12 +253,6 @@ describe('accepted, still queued when Redis stops', () => {
       timeoutMs: 30_000,
       message: 'every message accepted before the outage reaches the open page',
     });
-    const db = new Database(stack.sqlitePath, { readonly: true });
-    try {
-      const rows = (db.prepare('SELECT id FROM messages').all() as { id: string }[]).map((row) => row.id);
-      expect(rows.sort()).toEqual([...ids].sort());
-    } finally {
-      db.close();
-    }
+    expect(storedIds(stack.sqlitePath).sort()).toEqual([...ids].sort());
   });
 });

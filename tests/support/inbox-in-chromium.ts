@@ -18,6 +18,26 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
+/**
+ * What goes wrong in `page`, as it happens: uncaught errors and console errors; with `requests`
+ * (default true) failed requests, with `responses` (default false) every answer of 400 or more. A
+ * test expects it to stay empty.
+ */
+export function watchPageProblems(page: Page, { requests = true, responses = false } = {}): string[] {
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
+  });
+  if (requests) page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`));
+  if (responses) {
+    page.on('response', (response) => {
+      if (response.status() >= 400) problems.push(`answered ${response.status()}: ${response.url()}`);
+    });
+  }
+  return problems;
+}
+
 /** Waits until `read()` gives `expected`; on timeout says what it gave last. */
 export async function eventually<T>(what: string, read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
   let last: T | undefined;

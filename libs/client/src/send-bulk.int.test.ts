@@ -1,20 +1,12 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { useInProcessStack, waitUntil } from '@notify/testing';
+import { storedIds, useInProcessStack, waitUntil } from '@notify/testing';
 import { NotifyClient } from './notify-client.js';
 
 // sendBulk against the real api: an input larger than one request allows is split, and the same
 // call made again (same input, same key) gets the same ids and stores nothing twice.
 describe('NotifyClient.sendBulk against the api', () => {
   const stack = useInProcessStack({ gateways: 0 });
-  const stored = () => {
-    const db = new Database(stack().sqlitePath, { readonly: true });
-    try {
-      return (db.prepare("SELECT id FROM messages WHERE receiverID LIKE 'cb-%'").all() as { id: string }[]).map((row) => row.id);
-    } finally {
-      db.close();
-    }
-  };
+  const stored = () => storedIds(stack().sqlitePath, 'messages', 'cb-');
 
   it('splits 1,500 messages over requests, and a repeated call is stored once', async () => {
     const notify = new NotifyClient({ baseUrl: stack().apiUrl, apiKey: stack().apiKey });

@@ -9,13 +9,16 @@ export const PAGE_LIMIT_DEFAULT = 20;
 const limit = z.coerce.number().int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
 const booleanFlag = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
 
-/** A page is read in one direction: older than `before`, or newer than `after`, never both. */
-const oneDirection = {
+/**
+ * A page is read in one direction: older than `before`, or newer than `after`, never both
+ * (`.refine(inOneDirection, oneDirection)`, for the HTTP queries and the socket requests alike).
+ */
+export const oneDirection = {
   path: ['after'],
   message: 'give before or after, not both',
   when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
 };
-const inOneDirection = (page: { before?: string | undefined; after?: string | undefined }) =>
+export const inOneDirection = (page: { before?: string | undefined; after?: string | undefined }) =>
   page.before === undefined || page.after === undefined;
 
 const pageFields = {

@@ -7,7 +7,7 @@ import type { Dynamic } from './dynamic.js';
 import type { InboxCounts } from './unread-count.js';
 import type { ReadResult, ReadSelector } from './read-selector.js';
 import type { MessagesChangedEvent } from './message-change.js';
-import { PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type Page } from './queries.js';
+import { inOneDirection, oneDirection, PAGE_LIMIT_DEFAULT, PAGE_LIMIT_MAX, type Page } from './queries.js';
 import type { ApiErrorBody } from './api-error.js';
 import type { RefreshTokenResult, SessionEnded } from './session-token.js';
 
@@ -21,13 +21,6 @@ export const LoginPayload = z.object({
 export type LoginPayload = z.infer<typeof LoginPayload>;
 
 const limit = z.int().min(1).max(PAGE_LIMIT_MAX).default(PAGE_LIMIT_DEFAULT);
-const oneDirection = {
-  path: ['after'],
-  message: 'give before or after, not both',
-  when: (payload: { value: unknown }) => typeof payload.value === 'object' && payload.value !== null,
-};
-const inOneDirection = (page: { before?: string | undefined; after?: string | undefined }) =>
-  page.before === undefined || page.after === undefined;
 
 /** Which of the user's messages a page lists: the filters of `GET /v1/users/:uid/messages`, as JSON. */
 export const MessageFilter = z.strictObject({

@@ -20,3 +20,4 @@ export * from './scrape-metrics.js';
 export * from './hostile-corpus.js';
 export * from './refresh-token-support.js';
 export * from './test-redis.js';
+export * from './stored-ids.js';

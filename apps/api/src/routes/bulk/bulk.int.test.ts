@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ApiErrorBody, JobName, recordIdRun, SendBulkResponse, type Message } from '@notify/contracts';
-import { jobCounts, openStackQueue, useInProcessStack, waitUntil } from '@notify/testing';
+import { jobCounts, openStackQueue, storedIds, useInProcessStack, waitUntil } from '@notify/testing';
 
 const message = (receiverID: string, title: string, extra: Record<string, unknown> = {}) => ({ companyID: 'bk', receiverID, typeID: 1, title, content: '', ...extra });
 const dynamic = (title: string) => ({ companyID: 'bk', operatorID: 'op', operator: 'Op', title, content: '' });
@@ -10,14 +9,7 @@ const dynamic = (title: string) => ({ companyID: 'bk', operatorID: 'op', operato
 // whole, with Idempotency-Key and a body limit of its own.
 describe('POST /v1/bulk', () => {
   const stack = useInProcessStack({ gateways: 1 });
-  const storedIds = () => {
-    const db = new Database(stack().sqlitePath, { readonly: true });
-    try {
-      return [...(db.prepare('SELECT id FROM messages').all() as { id: string }[]), ...(db.prepare('SELECT id FROM dynamics').all() as { id: string }[])].map((row) => row.id);
-    } finally {
-      db.close();
-    }
-  };
+  const storedRecordIds = () => [...storedIds(stack().sqlitePath, 'messages'), ...storedIds(stack().sqlitePath, 'dynamics')];
   const allJobs = async () => {
     const queue = openStackQueue(stack());
     try {
@@ -43,7 +35,7 @@ describe('POST /v1/bulk', () => {
     expect(toOne.map((m) => [m.id, m.title])).toEqual(expect.arrayContaining([[ids.messages[0], 'first to 1'], [ids.messages[2], 'second to 1']]));
     expect(await two.waitFor('new_msg', (m) => m.id === ids.messages[1])).toMatchObject({ receiverID: 'bk-2', typeID: 3, url: '/x', isRead: false });
     expect(await one.waitFor('update_dynamic', (d) => d.id === ids.dynamics[0])).toMatchObject({ title: 'a dynamic' });
-    expect(storedIds()).toEqual(expect.arrayContaining([...ids.messages, ...ids.dynamics]));
+    expect(storedRecordIds()).toEqual(expect.arrayContaining([...ids.messages, ...ids.dynamics]));
   });
 
   it('lists every problem by its place, and queues nothing', async () => {
@@ -83,8 +75,8 @@ describe('POST /v1/bulk', () => {
     const ids = SendBulkResponse.parse(first.body).ids.messages;
     const marker = await stack().client.sendMessage({ companyID: 'bk', receiverID: 'bk-5', typeID: 1, title: 'marker', content: '' });
     await page.waitFor('new_msg', (m) => m.id === marker.body.ids[0]);
-    await waitUntil(() => ids.every((id) => storedIds().includes(id)), { timeoutMs: 5000, message: 'stored' });
-    expect(storedIds().filter((id) => ids.includes(id))).toHaveLength(2);
+    await waitUntil(() => ids.every((id) => storedRecordIds().includes(id)), { timeoutMs: 5000, message: 'stored' });
+    expect(storedRecordIds().filter((id) => ids.includes(id))).toHaveLength(2);
   });
 
   it('takes a body larger than 256 KiB up to BULK_BODY_LIMIT_BYTES, and refuses a larger one with 413', async () => {
