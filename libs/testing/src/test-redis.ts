@@ -14,9 +14,6 @@ export function testRedisEnv(): { REDIS_URL: string } | { REDIS_CLUSTER_NODES: s
   return { REDIS_URL: inject('redisUrl') };
 }
 
-/** Whether this run's Redis is a Redis Cluster (the `cluster` project). */
-export const onRedisCluster = (): boolean => 'REDIS_CLUSTER_NODES' in testRedisEnv();
-
 /** `host:port,…` as {@link createRedisConnection} takes a cluster's nodes. */
 export function parseClusterNodes(seeds: string): RedisNodeAddress[] {
   return seeds.split(',').map((seed) => {
