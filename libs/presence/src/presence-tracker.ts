@@ -43,7 +43,7 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   private readonly pages = new LocalSessions();
   /** Per company+uid, the tail of its chain of Redis calls (never rejects). */
   private readonly queues = new Map<string, Promise<void>>();
-  private stopTimers: (() => void)[] = [];
+  private stopTimers: (() => Promise<void>)[] = [];
   private stopping: Promise<void> | undefined;
 
   constructor(
@@ -86,7 +86,8 @@ export class PresenceTracker extends EventEmitter<PresenceTrackerEvents> {
   }
 
   private async shutdown(): Promise<void> {
-    for (const stop of this.stopTimers.splice(0)) stop();
+    // A heartbeat or sweep already running ends before ours: the owner closes the connection after stop().
+    await Promise.all(this.stopTimers.splice(0).map((stop) => stop()));
     const open = this.pages.snapshot();
     this.pages.clear();
     // Calls already queued now find nothing open and remove their session; wait so ours come last.
