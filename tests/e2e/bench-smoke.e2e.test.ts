@@ -101,6 +101,8 @@ describe('npm run bench (smoke)', () => {
       expect(results.contention?.reads, output).toBeGreaterThan(0);
       expect(results.contention?.readsFailed).toBe(0);
       expect(results.contention?.gatewayLoopP99Ms).toBeGreaterThan(0);
+      expect(results.contention?.control.messages).toBeGreaterThan(0);
+      expect(results.contention?.control.gatewayLoopP99Ms).toBeGreaterThan(0);
       expect(results.ratios['unicast throughput: pipeline / direct push']).toBeGreaterThan(0);
       expect(results.browserScript?.gzippedBytes).toBeGreaterThan(0);
       expect(results.browserScript?.minifiedBytes).toBeGreaterThan(results.browserScript?.gzippedBytes ?? 0);

@@ -169,7 +169,8 @@ export function formatResults(results: BenchResults): string {
     out.push(
       `write contention: ${n(c.pages)} pages marking read every 200 ms for ${c.durationS} s while ${n(c.messages)} messages were stored; ` +
         `${n(c.reads)} reads acked (${c.readsFailed} failed), ack p50 / p99 ${c.readAckMs.p50} / ${c.readAckMs.p99} ms; ` +
-        `gateway event-loop delay p99 ${c.gatewayLoopP99Ms} ms, max ${c.gatewayLoopMaxMs} ms`,
+        `gateway event-loop delay p99 ${c.gatewayLoopP99Ms} ms, max ${c.gatewayLoopMaxMs} ms ` +
+        `(control, ${n(c.control.messages)} messages stored and no reads: p99 ${c.control.gatewayLoopP99Ms} ms, max ${c.control.gatewayLoopMaxMs} ms)`,
       '',
     );
   }

@@ -22,12 +22,19 @@ export interface ContentionMeasurement {
   /** The gateway's event-loop delay over the phase (prom-client's `nodejs_eventloop_lag_*`). */
   gatewayLoopP99Ms: number;
   gatewayLoopMaxMs: number;
+  /**
+   * The control phase before it: the same messages stored flat out to the same open pages, which
+   * do not mark anything read, so the gateway writes nothing. What the phase adds to this is the
+   * gateway's own store writes; this much is the machine's load.
+   */
+  control: { messages: number; gatewayLoopP99Ms: number; gatewayLoopMaxMs: number };
 }
 
 /**
  * Write contention: the worker stores messages flat out while every page marks its messages read
  * every 200 ms, so the gateway's writes keep meeting the worker's at the store (SQLite: one write
- * lock for every process). Reports how long the gateway's event loop was held up meanwhile.
+ * lock for every process). Reports how long the gateway's event loop was held up meanwhile, and
+ * in a control phase before it, with the same messages and no reads.
  */
 export async function runContention(ctx: BenchContext): Promise<ContentionMeasurement> {
   const { options, pool, bench } = ctx;
@@ -40,12 +47,19 @@ export async function runContention(ctx: BenchContext): Promise<ContentionMeasur
   try {
     const durationMs = options.durationS * 1000;
     ctx.log(`write contention: ${pages.flat().length} pages marking read every ${READ_EVERY_MS} ms while messages are stored flat out (${options.store})`);
-    // The first scrape starts the measurement: prom-client resets its event-loop histogram on every scrape.
-    await eventLoopLag(url);
     const transport = { kind: 'http', url: bench.stack.apiUrl, apiKey: bench.stack.apiKey } as const;
     const spec = { transport, record: 'message', targets: { kind: 'own-users' }, pace: { kind: 'window', size: Math.max(1, Math.round(WINDOW / agents)) }, durationMs, payloadBytes: options.payloadBytes } as const;
+    const drive = () => Promise.all(pool.agents.map((agent) => agent.call({ cmd: 'drive', group: GROUP, spec })));
+    const accepted = (drives: { accepted: number }[]) => drives.reduce((sum, { accepted: n }) => sum + n, 0);
+
+    // Each scrape starts a measurement: prom-client resets its event-loop histogram on every scrape.
+    await eventLoopLag(url);
+    const controlDrives = await drive();
+    const controlLoop = await eventLoopLag(url);
+    ctx.log(`write contention, control (no reads): gateway event-loop delay p99 ${controlLoop.p99Ms} ms`);
+
     const [drives, churns] = await Promise.all([
-      Promise.all(pool.agents.map((agent) => agent.call({ cmd: 'drive', group: GROUP, spec }))),
+      drive(),
       Promise.all(pool.agents.map((agent) => agent.call({ cmd: 'churn', group: GROUP, everyMs: READ_EVERY_MS, durationMs }))),
     ]);
     const loop = await eventLoopLag(url);
@@ -53,12 +67,13 @@ export async function runContention(ctx: BenchContext): Promise<ContentionMeasur
     return {
       pages: pages.flat().length,
       durationS: options.durationS,
-      messages: drives.reduce((sum, drive) => sum + drive.accepted, 0),
+      messages: accepted(drives),
       reads: acks.summary().count,
       readsFailed: churns.reduce((sum, churn) => sum + churn.failed, 0),
       readAckMs: acks.summary(),
       gatewayLoopP99Ms: loop.p99Ms,
       gatewayLoopMaxMs: loop.maxMs,
+      control: { messages: accepted(controlDrives), gatewayLoopP99Ms: controlLoop.p99Ms, gatewayLoopMaxMs: controlLoop.maxMs },
     };
   } finally {
     await pool.all({ cmd: 'disconnect', group: GROUP });
