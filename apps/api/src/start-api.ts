@@ -49,7 +49,8 @@ export async function startApi(config: ApiConfig, logger: Logger): Promise<Runni
     redis.disconnect();
     throw new RedisUnreachableError(`cannot reach ${describeRedisTarget(target)}: ${(error as Error).message}`);
   }
-  const store = await createStore(storeOptions(config)).catch((error: unknown) => {
+  // Off the event loop: a read or change waiting on the worker's write lock must not hold up every request.
+  const store = await createStore(storeOptions(config), { offEventLoop: true }).catch((error: unknown) => {
     redis.disconnect();
     throw error;
   });

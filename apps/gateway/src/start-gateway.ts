@@ -49,7 +49,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     redis.disconnect();
     subscriberConnection.disconnect();
   };
-  const store = await createStore(storeOptions(config)).catch((error: unknown) => {
+  // Off the event loop: a page's read waiting on the worker's write lock must not hold up every socket.
+  const store = await createStore(storeOptions(config), { offEventLoop: true }).catch((error: unknown) => {
     disconnect();
     throw error;
   });
