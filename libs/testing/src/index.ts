@@ -18,6 +18,5 @@ export * from './send-many.js';
 export * from './log-lines.js';
 export * from './scrape-metrics.js';
 export * from './hostile-corpus.js';
-export * from './refresh-token-support.js';
 export * from './test-redis.js';
 export * from './stored-ids.js';
