@@ -58,7 +58,7 @@ describe('page-side reads', () => {
     expect(await requestOf(page, 'counts')).toEqual({ total: 2, byType: { '1': 1, '2': 1, '3': 0 }, unseen: 2, version: expect.any(Number) });
   });
 
-  it("pages through its own company's feed only", async () => {
+  it("pages through its own company's feed only, newest first with before and forward with after, at most 100 a page", async () => {
     const api = stack().client;
     const mine = await sendMany(25, async (n) => (await api.sendDynamic({ companyID: 'feed-co', operatorID: 'o', operator: 'O', title: `d${n}`, content: '' })).body.id as string);
     await api.sendDynamic({ companyID: 'other-co', operatorID: 'o', operator: 'O', title: 'not yours', content: '' });
@@ -68,6 +68,12 @@ describe('page-side reads', () => {
     const feed = await readAll<Dynamic>((before) => requestOf(page, 'list_dynamics', { limit: 10, ...(before ? { before } : {}) }));
     expect(feed.map((d) => d.id)).toEqual([...mine].sort().reverse());
     expect(feed.every((d) => d.companyID === 'feed-co')).toBe(true);
+    const oldest = feed.at(-1)?.id as string;
+    const forwards = await readAll<Dynamic>((after) => requestOf(page, 'list_dynamics', { limit: 10, after: after ?? oldest }));
+    expect(forwards.map((d) => d.id).sort()).toEqual(feed.slice(0, -1).map((d) => d.id).sort());
     expect(await page.emitWithAck('list_dynamics', { companyID: 'other-co' })).toMatchObject({ error: { code: 'invalid_input' } });
+    expect(await page.emitWithAck('list_dynamics', { limit: 101 })).toMatchObject({
+      error: { code: 'invalid_input', issues: [expect.objectContaining({ path: 'limit' })] },
+    });
   });
 });

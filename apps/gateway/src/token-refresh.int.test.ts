@@ -128,7 +128,7 @@ describe('token refresh and expiry on live sockets', () => {
     expect(page.socket.connected).toBe(true);
   });
 
-  it('clears the expiry timer of a socket that disconnects, and counts refreshes and ended sessions', async () => {
+  it('clears the expiry timer of a socket that disconnects, and counts refreshes and sessions ended by mismatch and by expiry', async () => {
     const gateway = await stack().addGateway();
     const url = `http://127.0.0.1:${gateway.port}`;
     const page = await openPage(url, { token: await stack().token(109, 7) });
@@ -143,6 +143,9 @@ describe('token refresh and expiry on live sockets', () => {
     expect(await other.emitWithAck('refresh_token', { token: await stack().token(111, 7) })).toMatchObject({ error: { code: 'unauthorized' } });
     await other.waitForDisconnect();
     await waitUntil(() => gateway.sessions.expiring === 0, { timeoutMs: 5000, message: 'the ended page’s timer is cleared' });
+    const expiring = await openPage(url, { token: await stack().token(112, 7, 1) });
+    expect(await expiring.waitFor('session_ended', undefined, 5000)).toEqual({ reason: 'token_expired' });
+    await expiring.waitForDisconnect();
 
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const value = (line: string) => Number(metrics.split('\n').find((l) => l.startsWith(line))?.slice(line.length + 1));
@@ -151,7 +154,7 @@ describe('token refresh and expiry on live sockets', () => {
     expect(value('notify_gateway_token_refreshes_total{result="invalid_input",app="gateway"}')).toBe(1);
     expect(value('notify_gateway_token_refreshes_total{result="identity_mismatch",app="gateway"}')).toBe(1);
     expect(value('notify_gateway_sessions_ended_total{reason="identity_mismatch",app="gateway"}')).toBe(1);
-    expect(value('notify_gateway_sessions_ended_total{reason="token_expired",app="gateway"}')).toBe(0);
+    expect(value('notify_gateway_sessions_ended_total{reason="token_expired",app="gateway"}')).toBe(1);
   });
 });
 

@@ -60,6 +60,18 @@ describe('per-key rate limit', () => {
     await waitForNextWindow(noisy());
   });
 
+  it('counts a POST /v1/bulk as one request, however many records it carries', async () => {
+    await waitForNextWindow(noisy());
+    const messages = Array.from({ length: 4 * LIMIT }, (_, n) => ({ companyID: 7, receiverID: `bulk-${n}`, typeID: 1, title: 't', content: '' }));
+    // Each request carries more records than the limit: counted per record, not one would pass.
+    const responses = await Promise.all(Array.from({ length: 4 * LIMIT }, () => noisy().sendBulk({ messages })));
+    const accepted = responses.filter((response) => response.status === 202);
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(responses.filter((response) => response.status === 429).length).toBeGreaterThanOrEqual(2 * LIMIT);
+    for (const response of accepted) expect(response.body.ids.messages).toHaveLength(messages.length);
+    await waitForNextWindow(noisy());
+  });
+
   it('stores only the writes it accepted', async () => {
     const sends = await Promise.all(
       Array.from({ length: 4 * LIMIT }, (_, n) => noisy().sendMessage({ companyID: 7, receiverID: 'rl', typeID: 1, title: `burst ${n}`, content: '' })),

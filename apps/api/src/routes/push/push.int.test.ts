@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiClient, useInProcessStack, waitUntil, type ApiResponse, type InProcessStack } from '@notify/testing';
+import { ApiClient, storedIds, useInProcessStack, waitUntil, type ApiResponse, type InProcessStack } from '@notify/testing';
 
 // `GET|POST /push` (and `/`): the older phpsocket.io push port, drop-in. `ok` = queued and the
 // receiver has a page open; `offline` = queued and stored for their next login; `fail` = refused.
@@ -215,5 +215,45 @@ describe('/push with PUSH_ALWAYS_200 and PUSH_DEFAULT_COMPANY_ID', () => {
 
   it('leaves /v1 answering with its statuses', async () => {
     expect((await stack().client.sendMessage({ companyID: 7, typeID: 1, title: 't', content: '' })).status).toBe(400);
+  });
+});
+
+describe('/push with PUSH_ALWAYS_200, refused for the rate limit', () => {
+  const stack = useInProcessStack({ gateways: 0, env: { API_RATE_LIMIT: '2', PUSH_ALWAYS_200: '1', PUSH_DEFAULT_COMPANY_ID: '7' } });
+  const { postQuery } = helpers(stack);
+  const push = (title: string) => postQuery({ action: 'message', receiverID: 'rl200', typeID: 1, title, content: '', operatorID: 2, operator: 'Bob' });
+
+  it('answers 200 fail over the limit, and stores only what it accepted', async () => {
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, n) => push(`burst ${n}`)));
+    const verdicts = burst.map((response) => [response.status, response.body]);
+    const accepted = verdicts.filter(([, body]) => body === 'offline').length;
+    expect(accepted).toBeGreaterThan(0);
+    expect(verdicts.filter(([, body]) => body === 'fail').length).toBeGreaterThan(0);
+    expect(verdicts.every(([status, body]) => status === 200 && (body === 'offline' || body === 'fail'))).toBe(true);
+    // Once the window has passed, a marker: when it is stored, exactly the accepted ones and it are.
+    await waitUntil(async () => (await push('marker')).body === 'offline', { timeoutMs: 3000, message: 'the limit lifts' });
+    await waitUntil(() => storedIds(stack().sqlitePath, 'messages', 'rl200').length === accepted + 1, {
+      timeoutMs: 10_000,
+      message: 'the accepted messages and the marker stored, and no more',
+    });
+  });
+});
+
+describe('/push with PUSH_ALWAYS_200 while Redis is down', () => {
+  // Its own Redis, which the test stops.
+  const stack = useInProcessStack({ ownRedis: true, gateways: 0, env: { API_RATE_LIMIT: '0', PUSH_ALWAYS_200: '1', PUSH_DEFAULT_COMPANY_ID: '7' } });
+  const { postQuery } = helpers(stack);
+
+  it('answers 200 fail at once, instead of the 503 it answers without the setting', async () => {
+    const redis = stack().redisServer!;
+    await redis.stop();
+    try {
+      const response = await postQuery({ action: 'message', receiverID: 'down200', typeID: 1, title: 'while down', content: '', operatorID: 2, operator: 'Bob' });
+      expectText(response, 200, 'fail');
+    } finally {
+      await redis.restart();
+      // Stopping a worker whose connection is still reconnecting waits for Redis: let it get there first.
+      await waitUntil(async () => (await fetch(`${stack().workerUrl}/readyz`)).status === 200, { timeoutMs: 20_000, message: 'the worker is ready again' });
+    }
   });
 });
