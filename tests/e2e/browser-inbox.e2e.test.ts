@@ -209,14 +209,18 @@ describe('<notify-inbox> in a plain page, in Chromium', () => {
     const handshakesBefore = tabB.handshakes.count;
 
     // Meanwhile, in tab A and through the api: new messages and activity, reads, an archive, a delete.
-    await sendMany(10, (n) => sendTo(api, uid, company, `while offline ${n}`));
+    const sentOffline = await sendMany(10, (n) => sendTo(api, uid, company, `while offline ${n}`));
     for (let n = 0; n < 3; n += 1) await api.sendDynamic({ companyID: company, operatorID: 'op', operator: 'Olga', title: `meanwhile ${n}`, content: '' });
     await eventually('tab A has them', async () => (await rendered(tabA.page)).messages.length, 40);
     await inbox(tabA.page, 'bell').click();
     await item(tabA.page, 'earlier 29').locator('[part~="toggle-read"]').click();
     await item(tabA.page, 'while offline 3').locator('[part~="archive"]').click();
     await item(tabA.page, 'earlier 0').locator('[part~="delete"]').click();
+    // And one change by the backend, over HTTP.
+    const readOverHttp = await api.request('POST', `/v1/users/${uid}/messages/read`, { body: { ids: [sentOffline[5]] } });
+    expect(readOverHttp.body).toEqual({ updated: 1 });
     await eventually('tab A shows its changes', async () => (await rendered(tabA.page)).messages.length, 38);
+    await eventually('tab A shows the read over HTTP', badge(tabA.page), '36');
     await eventually('tab A shows the activity', async () => (await rendered(tabA.page)).feed.length, 8);
     expect(seen(await rendered(tabB.page))).toEqual(seen(before)); // offline: it saw none of it
 
@@ -227,7 +231,8 @@ describe('<notify-inbox> in a plain page, in Chromium', () => {
     await eventually('tab B equals a fresh tab', async () => seen(await rendered(tabB.page)), seen(await rendered(fresh.page)));
     const now = seen(await rendered(tabB.page));
     expect(now.messages).toHaveLength(38);
-    expect(now.badge).toBe('37');
+    expect(now.badge).toBe('36');
+    expect(now.messages.find((message) => message.id === sentOffline[5])?.read).toBe(true);
     expect(now.feed).toHaveLength(8);
     // Tab B's failed requests while offline are expected in its console; the others have no problems.
     for (const tab of [tabA, fresh]) expect(tab.problems).toEqual([]);
