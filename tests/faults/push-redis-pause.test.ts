@@ -90,6 +90,37 @@ describe('/push while Redis hangs, then resumes', () => {
     expect(stored.sort()).toEqual(Array.from({ length: CONCURRENT }, (_, n) => `keyed ${n}`).sort());
   });
 
+  it('POST /v1/messages alike: keyless 503s may be stored; with an Idempotency-Key, retries store each once', async () => {
+    const send = (uid: string, title: string, headers: Record<string, string> = {}) =>
+      stack.client.sendMessage({ companyID: 'rp', receiverID: uid, typeID: 1, title, content: '' }, headers, AbortSignal.timeout(5000));
+    const keyless = Array.from({ length: CONCURRENT }, (_, n) => `v1 keyless ${n}`);
+    const keyed = Array.from({ length: CONCURRENT }, (_, n) => `v1 keyed ${n}`);
+    await pauseWrites();
+    const first = await Promise.all([
+      ...keyless.map((title) => send('v1-keyless', title)),
+      ...keyed.map((title, n) => send('v1-keyed', title, { 'Idempotency-Key': `v1-drill-${n}` })),
+    ]);
+    expect(first.map((response) => response.status)).toEqual(first.map(() => 503));
+
+    const retried = await Promise.all(
+      keyed.map(async (title, n) => {
+        let status = 0;
+        await waitUntil(async () => (status = (await send('v1-keyed', title, { 'Idempotency-Key': `v1-drill-${n}` })).status) !== 503, {
+          timeoutMs: 15_000,
+          intervalMs: 200,
+          message: 'a retry is answered',
+        });
+        return status;
+      }),
+    );
+    expect(retried).toEqual(keyed.map(() => 202));
+    const storedKeyless = await storedAfterMarker('v1-keyless');
+    console.info(`POST /v1/messages without a key: ${CONCURRENT} answered 503 while Redis paused writes; ${storedKeyless.length} of them were stored once it resumed`);
+    expect(new Set(storedKeyless).size).toBe(storedKeyless.length);
+    expect(storedKeyless.every((title) => keyless.includes(title))).toBe(true);
+    expect((await storedAfterMarker('v1-keyed')).sort()).toEqual([...keyed].sort());
+  });
+
   it('answers 503 fail without hanging while Redis is down', async () => {
     await stack.redis.stop();
     const response = await push('down', 'Redis down');
