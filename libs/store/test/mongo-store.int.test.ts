@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Document } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { newRecordId } from '@notify/contracts';
 import { StoreMismatchError } from '../src/store-errors.js';
 import { MongoStore } from '../src/mongo/mongo-store.js';
@@ -15,7 +15,7 @@ import { counterQuery, type CounterDocument } from '../src/mongo/inbox-counters.
 import { mongoQueries } from '../src/mongo/mongo-queries.js';
 import type { FindShape } from '../src/mongo/mongo-queries.js';
 import { runStoreContract } from './store-contract.js';
-import { testMessage } from './test-records.js';
+import { testMessage, testMessagesAcrossHours } from './test-records.js';
 
 // MONGO_URL's server, or the run's own FerretDB (libs/testing/src/mongo-global-setup.ts).
 const server = inject('mongoServer');
@@ -314,6 +314,22 @@ describe.skipIf(!mongoUrl)(`MongoDB store on ${server.label ?? `no server (skipp
 
       expect(await store.listMessages({ receiverID: 'alice', limit: 100 })).toStrictEqual(all.slice(3).reverse());
       expect((await store.counts('alice')).total).toBe(5);
+      await store.close();
+    });
+
+    it('counts exactly what its capped cleanup left, when that dropped whole earlier hours and part of one', async () => {
+      const dbName = freshDatabase();
+      const store = await MongoStore.open(options(dbName, capped(5)));
+      // 2 messages two hours ago (dropped), 3 an hour ago (1 dropped), 3 now.
+      const all = testMessagesAcrossHours([2, 3, 3]);
+      for (const one of all) await store.insertMessages([one]);
+      expect((await store.counts('alice')).total).toBe(8);
+
+      await admin.db(dbName).command({ compact: MESSAGES_COLLECTION });
+
+      expect((await store.listMessages({ receiverID: 'alice', limit: 100 })).map((m) => m.id)).toEqual(all.slice(3).map((m) => m.id).reverse());
+      // The counters keep the oldest stored message's id for up to a second before reading it again.
+      await vi.waitFor(async () => expect((await store.counts('alice')).total).toBe(5), { timeout: 5000 });
       await store.close();
     });
   });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Dynamic, Message, NO_COUNTS } from '@notify/contracts';
 import type { MessageQuery, NotificationStore } from '../src/notification-store.js';
-import { TEST_DATE as DATE, testDynamic as dynamic, testMessage as message, testMessages as messages } from './test-records.js';
+import { TEST_DATE as DATE, testDynamic as dynamic, testMessage as message, testMessages as messages, testMessagesAcrossHours } from './test-records.js';
 
 /** Makes a fresh, empty store; `messagesCapDocs` is its message cap. */
 export type CreateStore = (options: { messagesCapDocs: number }) => Promise<NotificationStore>;
@@ -482,6 +482,18 @@ export function runStoreContract(name: string, createStore: CreateStore, options
 
         expect(await store.listMessages({ receiverID: 'alice', limit: 100 })).toStrictEqual(newestFirst(all.slice(3)));
         expect(await store.counts('alice')).toEqual(unread(5, 0, 0));
+      });
+
+      it.skipIf(capAppliedLater !== undefined)(`counts exactly what is left when the cap drops whole earlier hours and part of one${capNote}`, async () => {
+        const store = await open(5);
+        // 2 messages two hours ago (dropped), 3 an hour ago (1 dropped), 3 now.
+        const all = testMessagesAcrossHours([2, 3, 3]);
+        for (const one of all) await store.insertMessages([one]);
+
+        expect(ids(await store.listMessages({ receiverID: 'alice', limit: 100 }))).toEqual(ids(newestFirst(all.slice(3))));
+        expect(await store.counts('alice')).toEqual(unread(5, 0, 0));
+        await store.changeMessages('alice', 'read', { ids: [all[3]?.id as string] }, READ_AT);
+        expect(await store.counts('alice')).toEqual(unread(4, 0, 0));
       });
 
       it.skipIf(capAppliedLater !== undefined)(`applies the cap to the whole store, across users, also within one batch${capNote}`, async () => {

@@ -13,6 +13,20 @@ export function testMessages(count: number, fields: Partial<Message> = {}): Mess
   return Array.from({ length: count }, (_, i) => testMessage({ title: `m${i}`, ...fields }));
 }
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * Messages accepted in consecutive hours, oldest first: `perHour[0]` of them accepted
+ * `perHour.length - 1` hours ago, …, the last `perHour.at(-1)` now (ids of those moments, a
+ * millisecond apart, increasing). For retention, which drops whole hours and parts of one.
+ */
+export function testMessagesAcrossHours(perHour: readonly number[]): Message[] {
+  const now = Date.now();
+  return perHour.flatMap((count, hour) =>
+    Array.from({ length: count }, (_, i) => testMessage({ id: newRecordId(now - (perHour.length - 1 - hour) * HOUR_MS - (count - i)), title: `h${hour}m${i}` })),
+  );
+}
+
 /** A dynamic of company `c1` with a fresh id; `fields` override. */
 export function testDynamic(fields: Partial<Dynamic> = {}): Dynamic {
   return { id: newRecordId(), companyID: 'c1', operatorID: 'op1', operator: 'Olga', title: 'Created a task', content: 'Task #1', date: TEST_DATE, ...fields };
