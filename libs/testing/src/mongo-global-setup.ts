@@ -1,14 +1,9 @@
-import { access, constants } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { DEFAULT_FERRETDB_BIN, repoRoot, startFerretDb } from '@notify/launcher';
+import { chooseMongoServer } from './choose-mongo-server.js';
 import { describeMongoServer } from './describe-mongo-server.js';
 import type { MongoTestServer } from './mongo-test-server.js';
-
-/** What scripts/install-ferretdb.sh leaves behind when the build fails. */
-const BUILD_LOG = '.tools/ferretdb-build.log';
-const OR_MONGO = 'or set MONGO_URL=mongodb://… to run them against a MongoDB';
 
 /**
  * vitest globalSetup: the MongoDB-compatible server for the whole run, as `inject('mongoServer')`.
@@ -18,17 +13,22 @@ const OR_MONGO = 'or set MONGO_URL=mongodb://… to run them against a MongoDB';
  * skip and `skipReason` says how to run them. Tests isolate themselves by database name.
  */
 export default async function setup(project: TestProject) {
-  // The test run's entry point, like an app's main: the one place the tests read MONGO_URL.
-  const mongoUrl = process.env['MONGO_URL'];
-  if (mongoUrl) {
-    project.provide('mongoServer', await describeServer(mongoUrl));
+  const choice = await chooseMongoServer({
+    // The test run's entry point, like an app's main: the one place the tests read MONGO_URL.
+    mongoUrl: process.env['MONGO_URL'],
+    ferretDbBin: DEFAULT_FERRETDB_BIN,
+    repoRoot,
+    path: process.env['PATH'] ?? '',
+  });
+  if (choice.kind === 'mongo-url') {
+    project.provide('mongoServer', await describeServer(choice.url));
     return;
   }
-  if (!(await canAccess(DEFAULT_FERRETDB_BIN, constants.X_OK))) {
-    project.provide('mongoServer', { skipReason: await whyNoFerretDb() });
+  if (choice.kind === 'none') {
+    project.provide('mongoServer', { skipReason: choice.skipReason });
     return;
   }
-  const ferretdb = await startFerretDb();
+  const ferretdb = await startFerretDb({ bin: choice.bin });
   try {
     project.provide('mongoServer', await describeServer(ferretdb.url));
   } catch (error) {
@@ -45,31 +45,6 @@ async function describeServer(url: string): Promise<MongoTestServer> {
   } catch (error) {
     throw new Error(`the MongoDB server at ${url} does not answer buildInfo: ${(error as Error).message}`, { cause: error });
   }
-}
-
-async function whyNoFerretDb(): Promise<string> {
-  if (!(await onPath('go'))) {
-    return `MONGO_URL is not set, and FerretDB is not built because Go is not on PATH: install Go >= 1.24 and run bash scripts/setup.sh --test, ${OR_MONGO}`;
-  }
-  if (await canAccess(join(repoRoot, BUILD_LOG), constants.R_OK)) {
-    return `MONGO_URL is not set, and building FerretDB failed (${BUILD_LOG}): retry with bash scripts/install-ferretdb.sh, ${OR_MONGO}`;
-  }
-  return `MONGO_URL is not set, and FerretDB is not built: run bash scripts/install-ferretdb.sh (npm test does), ${OR_MONGO}`;
-}
-
-async function canAccess(path: string, mode: number): Promise<boolean> {
-  try {
-    await access(path, mode);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function onPath(command: string): Promise<boolean> {
-  const dirs = (process.env['PATH'] ?? '').split(delimiter).filter(Boolean);
-  for (const dir of dirs) if (await canAccess(join(dir, command), constants.X_OK)) return true;
-  return false;
 }
 
 declare module 'vitest' {
