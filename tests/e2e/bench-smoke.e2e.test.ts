@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import type { BenchResults } from '../../bench/src/report/bench-results.js';
 import { CATCH_UP_SEED } from '../../bench/src/scenarios/replay.js';
 
@@ -114,21 +114,48 @@ describe('npm run bench (smoke)', () => {
     }
   });
 
-  it('runs on a Redis Cluster too (--redis cluster), with the CPU of each of its nodes', async () => {
+  it('runs on one Redis and on a Redis Cluster (--redis single,cluster), with the CPU of each node, and prints them side by side', async () => {
     const out = await mkdtemp(join(tmpdir(), 'notify-bench-smoke-'));
     try {
-      const { code, output } = await runBench([...TINY, '--scenarios', 'unicast,queue', '--redis', 'cluster', '--out', out], 90_000);
+      const { code, output } = await runBench([...TINY, '--scenarios', 'unicast,queue', '--redis', 'single,cluster', '--out', out], 150_000);
       expect(code, output).toBe(0);
-      const json = (await readdir(out)).find((file) => file.endsWith('.json'));
-      expect(json, output).toBeDefined();
-      const results = JSON.parse(await readFile(join(out, json as string), 'utf8')) as BenchResults;
-      expect(results.redis).toBe('cluster');
-      expect(results.queuePartitions).toBe(3);
-      const flat = results.phases.find((p) => p.system === 'pipeline' && p.label === 'unicast flat out');
+      const files = (await readdir(out)).filter((file) => file.endsWith('.json')).sort();
+      expect(files.map((file) => file.replace(/^.*-(single|cluster)\.json$/, '$1'))).toEqual(['cluster', 'single']);
+      const [cluster, single] = await Promise.all(files.map(async (file) => JSON.parse(await readFile(join(out, file), 'utf8')) as BenchResults));
+      expect(single?.redis).toBe('single');
+      expect(cluster?.redis).toBe('cluster');
+      expect(cluster?.queuePartitions).toBe(3);
+      const flat = cluster?.phases.find((p) => p.system === 'pipeline' && p.label === 'unicast flat out');
       expect(flat?.complete, output).toBe(true);
       expect(Object.keys(flat?.cpuPercent ?? {}).filter((name) => name.startsWith('redis ')).sort()).toEqual(['redis m1', 'redis m2', 'redis m3', 'redis r1', 'redis r2', 'redis r3']);
-      expect(results.queueCeiling?.completed).toBeGreaterThan(0);
+      expect(cluster?.queueCeiling?.completed).toBeGreaterThan(0);
       expect(output).toContain('a Redis Cluster (3 masters, 3 replicas), 3 queue partitions');
+      // The side-by-side table after both runs: one column per set-up, the flat-out phase in both.
+      const sideBySide = output.slice(output.lastIndexOf('side by side'));
+      expect(sideBySide).toMatch(/one Redis\s+Redis Cluster, 3 queue partitions/);
+      expect(sideBySide).toMatch(/unicast flat out: records\/s; deliveries\/s\s+[\d,]+; [\d,]+\s+[\d,]+; [\d,]+/);
+      for (const run of [single, cluster]) expect(run?.warnings, output).toEqual([]);
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  });
+
+  // The bench starts a FerretDB of its own without MONGO_URL: this runs where the suite has one built.
+  const ferretDbBuilt = inject('mongoServer').label?.startsWith('FerretDB') === true && !process.env['MONGO_URL'];
+  it.skipIf(!ferretDbBuilt)('runs on STORE=mongo (--store mongo) against a FerretDB it starts, counted in the CPU readings', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'notify-bench-smoke-'));
+    try {
+      // FerretDB reads every stored message for each count and list (README, On FerretDB): smaller
+      // still, and no replay, whose catch-up seed of 4,080 messages alone outlasts MONGO_TIMEOUT_MS.
+      const onFerretDb = ['--rate', '10', '--window', '4'];
+      const { code, output } = await runBench([...TINY, ...onFerretDb, '--scenarios', 'unicast', '--store', 'mongo', '--out', out], 120_000);
+      expect(code, output).toBe(0);
+      const json = (await readdir(out)).find((file) => file.endsWith('.json'));
+      const results = JSON.parse(await readFile(join(out, json as string), 'utf8')) as BenchResults;
+      expect(results.storeServer, output).toMatch(/^FerretDB .*, started by the bench \(SQLite backend\)$/);
+      const flat = results.phases.find((p) => p.system === 'pipeline' && p.label === 'unicast flat out');
+      expect(flat?.complete, output).toBe(true);
+      expect(flat?.cpuPercent).toHaveProperty('ferretdb');
       expect(results.warnings, output).toEqual([]);
     } finally {
       await rm(out, { recursive: true, force: true });
