@@ -24,6 +24,10 @@ const ON_BOTH_REDIS = [
   'apps/gateway/src/inbox-counts.int.test.ts',
   'apps/gateway/src/login-replay.int.test.ts',
   'apps/api/src/routes/push/push.int.test.ts',
+  'libs/redis/src/lua-script.int.test.ts',
+  'apps/api/src/rate-limit/rate-limiter.int.test.ts',
+  'apps/api/src/queue/job-batcher.int.test.ts',
+  'apps/worker/src/observe-worker.int.test.ts',
 ];
 
 export default defineConfig({
