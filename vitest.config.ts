@@ -27,6 +27,8 @@ const ON_BOTH_REDIS = [
   'libs/redis/src/lua-script.int.test.ts',
   'apps/api/src/rate-limit/rate-limiter.int.test.ts',
   'apps/api/src/queue/job-batcher.int.test.ts',
+  'apps/gateway/src/token-revocation.int.test.ts',
+  'apps/gateway/src/inbox-changes.int.test.ts',
   'apps/worker/src/observe-worker.int.test.ts',
 ];
 
