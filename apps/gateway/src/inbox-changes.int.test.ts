@@ -1,8 +1,6 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { describe, expect, inject, it } from 'vitest';
-import { QUEUE_NAME, type InboxCounts } from '@notify/contracts';
-import { requestOf, shownCounts, unversioned, useInProcessStack, waitUntil, type Page } from '@notify/testing';
+import { describe, expect, it } from 'vitest';
+import type { InboxCounts } from '@notify/contracts';
+import { openStackQueue, requestOf, shownCounts, unversioned, useInProcessStack, waitUntil, type Page } from '@notify/testing';
 
 /** A page's own list of messages, as the page asks for it. */
 const listOf = (page: Page, request: Record<string, unknown> = {}) => requestOf(page, 'list_messages', request);
@@ -128,7 +126,7 @@ describe('message states across pages and gateways', () => {
     expect(await page.emitWithAck('read', { ids: [id] })).toEqual({ updated: 1 });
 
     // The completed job is gone (as after its retention): the same key enqueues the same id again.
-    const queue = new Queue(QUEUE_NAME, { connection: new Redis(inject('redisUrl'), { maxRetriesPerRequest: null }), prefix: stack().env.REDIS_PREFIX });
+    const queue = openStackQueue(stack());
     try {
       await waitUntil(async () => (await queue.getJobState(id)) === 'completed', { timeoutMs: 5000, message: 'job completed' });
       await queue.remove(id);
@@ -150,7 +148,6 @@ describe('message states across pages and gateways', () => {
       expect(page.events('new_msg').slice(newMessagesBefore).map((m) => m.id)).toEqual([marker]);
     } finally {
       await queue.close();
-      await queue.disconnect();
     }
   });
 });

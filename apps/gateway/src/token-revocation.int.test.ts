@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
 import { decodeJwt, SignJWT } from 'jose';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { notBeforeKey } from '@notify/auth';
-import { openPage, type Page, PageOpenError, useInProcessStack } from '@notify/testing';
+import { isCluster } from '@notify/redis';
+import { connectTestRedis, dropConnections, openPage, type Page, PageOpenError, shardedSubscriberName, useInProcessStack } from '@notify/testing';
 
 // Issue 11: a backend cuts a user (or a company) off. Every page of theirs on every gateway ends,
 // the tokens minted until then are refused at the handshake, login and refresh, and tokens minted
 // afterwards work, even within the same second.
 describe('cutting a user or a company off', () => {
   const stack = useInProcessStack({ gateways: 2 });
-  const redis = new Redis(inject('redisUrl'));
+  const redis = connectTestRedis();
   afterAll(() => redis.quit());
 
   const url = (gateway: number) => stack().gatewayUrls[gateway]!;
@@ -31,6 +31,21 @@ describe('cutting a user or a company off', () => {
   /** Waits until the clock is early in a second, so that a request and the one after it fall in the same second. */
   const earlyInASecond = async () => {
     while (Date.now() % 1000 > 500) await sleep(1000 - (Date.now() % 1000));
+  };
+  /**
+   * Drops the gateways' bus subscriptions (this stack's only), as a network drop would: on one
+   * server one connection per gateway, on a Redis Cluster one per gateway and master. Resolves with
+   * how many it dropped.
+   */
+  const dropBusSubscriptions = async (): Promise<number> => {
+    const name = `${stack().env.REDIS_PREFIX!}:gateway:sub`;
+    if (isCluster(redis)) return dropConnections(redis, shardedSubscriberName(name));
+    const subscribers = String(await redis.client('LIST'))
+      .split('\n')
+      .filter((line) => line.includes(` name=${name} `))
+      .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
+    for (const id of subscribers) await redis.client('KILL', 'ID', id!);
+    return subscribers.length;
   };
 
   it("ends every page of the user on both gateways within a second, refuses the old tokens, accepts one minted right after; others' pages stay", async () => {
@@ -175,12 +190,7 @@ describe('cutting a user or a company off', () => {
     expect(await onGateway1.waitFor('session_ended')).toEqual({ reason: 'revoked' });
 
     // Drop the gateways' bus subscriptions (this stack's only): once back, each checks its open sessions.
-    const subscribers = String(await redis.client('LIST'))
-      .split('\n')
-      .filter((line) => line.includes(` name=${prefix}:gateway:sub `))
-      .map((line) => /\bid=(\d+)/.exec(line)?.[1]);
-    expect(subscribers).toHaveLength(2);
-    for (const id of subscribers) await redis.client('KILL', 'ID', id!);
+    expect(await dropBusSubscriptions()).toBe(2 * (isCluster(redis) ? redis.nodes('master').length : 1));
     expect(await onGateway0.waitFor('session_ended', undefined, 10_000)).toEqual({ reason: 'revoked' });
   });
 });

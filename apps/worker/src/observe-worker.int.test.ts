@@ -3,10 +3,11 @@ import { Writable } from 'node:stream';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { JobName } from '@notify/contracts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobName, queuePartition } from '@notify/contracts';
 import { Registry } from '@notify/observability';
-import { waitUntil } from '@notify/testing';
+import { isCluster, type RedisClient } from '@notify/redis';
+import { connectTestRedis, waitUntil } from '@notify/testing';
 import { observeWorker, timedProcessor } from './observe-worker.js';
 import { WorkerMetrics } from './worker-metrics.js';
 
@@ -22,15 +23,16 @@ interface LogLine {
 const LEVEL = { debug: 20, warn: 40, error: 50 } as const;
 
 let prefix: string;
-let connection: Redis;
+let connection: RedisClient;
 let queue: Queue;
 let worker: Worker | undefined;
 let registry: Registry;
 let lines: LogLine[];
 
 beforeEach(() => {
-  prefix = `test-${randomUUID()}`;
-  connection = new Redis(inject('redisUrl'), { maxRetriesPerRequest: null });
+  // The run's Redis (one server or a Redis Cluster), the queue laid out as the worker's partition 0.
+  connection = connectTestRedis();
+  prefix = queuePartition(`test-${randomUUID()}`, 0, isCluster(connection)).prefix;
   queue = new Queue('notifications', { connection, prefix });
   registry = new Registry();
   lines = [];

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectTestRedis } from '@notify/testing';
+import type { RedisClient } from './create-redis-connection.js';
 import { LuaScript } from './lua-script.js';
 
+// The run's Redis: one server (one pipeline per runEach), or a Redis Cluster (one call per entry).
 describe('LuaScript (real Redis)', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(() => {
-    redis = new Redis(inject('redisUrl'));
+    redis = connectTestRedis();
   });
   afterAll(() => redis.disconnect());
 
@@ -14,7 +16,7 @@ describe('LuaScript (real Redis)', () => {
   // calls find no script and must fall back to EVAL.
   const incrementBy = () => new LuaScript(`-- ${randomUUID()}\nreturn redis.call('INCRBY', KEYS[1], ARGV[1])`);
 
-  it('runs one call per entry in one pipeline, in order, falling back to EVAL for a script Redis does not have', async () => {
+  it('runs one call per entry (in one pipeline on one server), in order, falling back to EVAL for a script Redis does not have', async () => {
     const script = incrementBy();
     const [a, b] = [`test:${randomUUID()}`, `test:${randomUUID()}`];
     expect(await script.runEach(redis, [{ keys: [a], args: [2] }, { keys: [b], args: [5] }, { keys: [a], args: [3] }])).toEqual([2, 5, 5]);

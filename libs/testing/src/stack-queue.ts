@@ -1,18 +1,48 @@
 import { Queue, type Job } from 'bullmq';
-import { QUEUE_NAME } from '@notify/contracts';
+import { QUEUE_NAME, queuePartition } from '@notify/contracts';
+import { createRedisConnection, type RedisClient } from '@notify/redis';
+import { parseClusterNodes } from './test-redis.js';
 
-/** Where a stack's queue lives: its Redis and its key prefix (`REDIS_PREFIX`). */
+/**
+ * Where a stack's queue lives: its Redis (`redis.url`, or `REDIS_CLUSTER_NODES` in `env` on a Redis
+ * Cluster) and its key prefix (`REDIS_PREFIX`).
+ */
 export interface QueueLocation {
   readonly redis: { readonly url: string };
   readonly env: Readonly<Record<string, string>>;
 }
 
+/** A queue on a connection of its own that it disconnects when it closes (BullMQ leaves a connection it was given open). */
+class QueueOnOwnConnection extends Queue {
+  constructor(
+    name: string,
+    prefix: string,
+    private readonly ownConnection: RedisClient,
+  ) {
+    super(name, { connection: ownConnection, prefix });
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      this.ownConnection.disconnect();
+    }
+  }
+}
+
 /**
- * The `notifications` queue of a stack, as the api and workers see it (same Redis, same prefix),
- * for inspecting job states. Close it when done.
+ * The `notifications` queue of a stack (its partition 0), as the api and workers see it (same
+ * Redis, same prefix; on a Redis Cluster under the prefix's hash tag, see `queuePartition`), for
+ * inspecting job states. Close it when done.
  */
 export function openStackQueue(stack: QueueLocation): Queue {
-  return new Queue(QUEUE_NAME, { connection: { url: stack.redis.url }, prefix: stack.env.REDIS_PREFIX ?? 'notify' });
+  const prefix = stack.env.REDIS_PREFIX ?? 'notify';
+  const clusterNodes = stack.env.REDIS_CLUSTER_NODES;
+  if (clusterNodes === undefined) return new Queue(QUEUE_NAME, { connection: { url: stack.redis.url }, prefix });
+  const partition = queuePartition(prefix, 0, true);
+  const connection = createRedisConnection({ clusterNodes: parseClusterNodes(clusterNodes) }, { role: 'patient', connectionName: 'test:queue' });
+  return new QueueOnOwnConnection(partition.name, partition.prefix, connection);
 }
 
 /** Jobs of every state in `queue`, by state (waiting, active, delayed, prioritized, completed, failed, waiting-children). */

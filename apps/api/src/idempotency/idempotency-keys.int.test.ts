@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordIdTime } from '@notify/contracts';
-import { useInProcessStack } from '@notify/testing';
+import { isCluster, redisReady, type RedisClient } from '@notify/redis';
+import { connectTestRedis, useInProcessStack } from '@notify/testing';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -10,13 +10,19 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 // with the send: it keeps one record id and derives the others.
 describe('Idempotency-Key in Redis', () => {
   const stack = useInProcessStack({ gateways: 0, worker: false, env: { API_RATE_LIMIT: '0' } });
-  let redis: Redis;
+  let redis: RedisClient;
   beforeAll(() => {
-    redis = new Redis(stack().redis.url);
+    redis = connectTestRedis();
   });
   afterAll(() => redis?.quit());
 
-  const keysOf = async () => redis.keys(`${stack().env.REDIS_PREFIX}:idempotency:*`);
+  // KEYS answers for one server: on a Redis Cluster, ask every master.
+  const keysOf = async () => {
+    const pattern = `${stack().env.REDIS_PREFIX}:idempotency:*`;
+    if (!isCluster(redis)) return redis.keys(pattern);
+    await redisReady(redis);
+    return (await Promise.all(redis.nodes('master').map((node) => node.keys(pattern)))).flat();
+  };
   const receivers = (n: number) => Array.from({ length: n }, (_, i) => `r${i}`);
   const send = (key: string, n: number, title = 'keyed') =>
     stack().client.sendMessage({ companyID: 7, receiverIDs: receivers(n), typeID: 1, title, content: '' }, { 'idempotency-key': key });

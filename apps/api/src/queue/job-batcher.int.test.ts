@@ -1,21 +1,34 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { NEW_MESSAGE_STATE, newRecordId, type Message } from '@notify/contracts';
+import { Cluster, Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NEW_MESSAGE_STATE, newRecordId, queuePartition, type Message } from '@notify/contracts';
+import { isCluster, type RedisClient } from '@notify/redis';
+import { connectTestRedis, parseClusterNodes, testRedisEnv } from '@notify/testing';
 import { JobBatcher } from './job-batcher.js';
 import { batchJobId } from './record-jobs.js';
 
+// On the run's Redis: one server, or a Redis Cluster, where a queue's keys share its prefix's hash tag
+// (as the api lays out its queue partitions).
 describe('JobBatcher (real Redis and BullMQ)', () => {
   const opened: Array<{ close(): Promise<unknown> }> = [];
+  const connections: RedisClient[] = [];
   afterEach(async () => {
     await Promise.all(opened.splice(0).map((closable) => closable.close()));
+    for (const connection of connections.splice(0)) connection.disconnect();
   });
 
-  const newQueue = () => {
-    const queue = new Queue(`batch-${randomUUID()}`, { connection: { url: inject('redisUrl') }, prefix: 'test' });
+  /** A queue of its own on `connection`: the api's partition 0 under a prefix of its own. */
+  const queueOn = (connection: RedisClient) => {
+    const { name, prefix } = queuePartition(`test-${randomUUID()}`, 0, isCluster(connection));
+    const queue = new Queue(name, { connection, prefix });
     opened.push(queue);
     return queue;
+  };
+  const newQueue = () => {
+    const connection = connectTestRedis();
+    connections.push(connection);
+    return queueOn(connection);
   };
   const message = (): Message => ({
     id: newRecordId(), companyID: '7', receiverID: '1', typeID: 1, title: 't', content: '', date: '2026-12-01T00:00:00.000Z', ...NEW_MESSAGE_STATE,
@@ -59,9 +72,12 @@ describe('JobBatcher (real Redis and BullMQ)', () => {
   });
 
   it('rejects every caller of a batch when Redis refuses it', async () => {
-    const connection = new Redis(inject('redisUrl'), { enableOfflineQueue: false, maxRetriesPerRequest: null, lazyConnect: true });
-    const queue = new Queue(`batch-${randomUUID()}`, { connection, prefix: 'test' });
-    opened.push(queue);
+    const redis = testRedisEnv();
+    const connection =
+      'REDIS_CLUSTER_NODES' in redis
+        ? new Cluster(parseClusterNodes(redis.REDIS_CLUSTER_NODES), { enableOfflineQueue: false, lazyConnect: true })
+        : new Redis(redis.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: null, lazyConnect: true });
+    const queue = queueOn(connection);
     queue.on('error', () => undefined); // the refused connection is the point of this test
     connection.disconnect();
     const batcher = new JobBatcher(queue);
