@@ -12,6 +12,7 @@ import { createLogger, type Logger } from '@notify/observability';
 import { ApiClient } from './api-client.js';
 import { LogLines } from './log-lines.js';
 import { openPage, type OpenPageOptions, type Page } from './page.js';
+import { waitUntil } from './wait-until.js';
 
 export interface InProcessStackOptions {
   /**
@@ -68,6 +69,12 @@ export interface InProcessStack {
   readonly redis: { readonly url: string };
   /** The stack's own redis-server, when neither `redisUrl` nor `redisClusterNodes` was given; undefined otherwise. */
   readonly redisServer: RedisServer | undefined;
+  /**
+   * Stops the stack's own redis-server ({@link InProcessStackOptions.ownRedis}), runs `work`,
+   * restarts it (failed `work` or not) and resolves once the worker, if any, is ready again: a
+   * worker stopped while it is still reconnecting would wait for Redis. Resolves with `work`'s result.
+   */
+  whileRedisIsDown<T>(work: () => Promise<T>): Promise<T>;
   /** The apps' log lines at {@link InProcessStackOptions.logLevel}, parsed. */
   readonly logs: LogLines;
   /** A browser token for `uid` in `companyID`, signed with the stack's secret. */
@@ -180,6 +187,16 @@ export async function startInProcessStack(options: InProcessStackOptions = {}): 
       sqlitePath: env.SQLITE_PATH!,
       redis: { url: env.REDIS_URL ?? '' },
       redisServer,
+      async whileRedisIsDown(work) {
+        if (!redisServer) throw new Error('whileRedisIsDown needs a stack with its own Redis (ownRedis)');
+        await redisServer.stop();
+        try {
+          return await work();
+        } finally {
+          await redisServer.restart();
+          if (worker) await waitUntil(async () => (await fetch(`${local(worker.port)}/readyz`)).status === 200, { timeoutMs: 20_000, message: 'the worker is ready again' });
+        }
+      },
       logs,
       token,
       async page(uid, companyID, pageOptions = {}) {
