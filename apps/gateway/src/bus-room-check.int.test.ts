@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { busChannel, busShardChannel, busShardOf } from '@notify/contracts';
 import { isCluster } from '@notify/redis';
-import { connectTestRedis, openPage, scrapeMetrics, useInProcessStack, waitUntil } from '@notify/testing';
-
-/**
- * A uid `<base>-<n>` whose events go out on the same bus shard as `uid`'s on a Redis Cluster, so
- * that one gateway's marker for it comes after whatever was published on that shard before.
- * (On one server every event shares the one channel.)
- */
-function uidOnShardOf(uid: string, base: string): string {
-  for (let n = 0; ; n += 1) if (busShardOf(`${base}-${n}`) === busShardOf(uid)) return `${base}-${n}`;
-}
+import { connectTestRedis, onBusShardOf, openPage, scrapeMetrics, useInProcessStack, waitUntil } from '@notify/testing';
 
 // Every gateway receives every bus event; one with no socket in the event's room (nor in its
 // older-page twin) drops it before parsing it, as the socket.io Redis adapter checks the room
@@ -47,7 +38,8 @@ describe('bus events for rooms without a socket here', () => {
   });
 
   it('drop a malformed envelope for a room without a socket unread, and still report one for a room with', async () => {
-    const otherUid = uidOnShardOf('rc-4', 'rc-5');
+    // On rc-4's bus shard, so one gateway's marker for it comes after whatever was published there before.
+    const otherUid = onBusShardOf('rc-4', 'rc-5');
     const page = await stack().page('rc-4', 'rc', { gateway: 0 });
     const other = await stack().page(otherUid, 'rc', { gateway: 1 });
     const redis = connectTestRedis();

@@ -1,8 +1,7 @@
-import Database from 'better-sqlite3';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobName, NEW_MESSAGE_STATE, newRecordId, type Dynamic, type Message } from '@notify/contracts';
-import { openStackQueue, useInProcessStack, waitUntil } from '@notify/testing';
+import { openStackQueue, storedIds as storedIn, useInProcessStack, waitUntil } from '@notify/testing';
 
 // Every form of job the queue may hold: `message` and `dynamic` (one record, its id the job id, as
 // every api before batch jobs enqueued them and as the api still does for a lone record), and
@@ -21,14 +20,7 @@ describe('the worker processes every form of job', () => {
   const dynamic = (title: string): Dynamic => ({
     id: newRecordId(), companyID: 'jf', operatorID: 'op', operator: 'Op', title, content: '', date: new Date().toISOString(),
   });
-  const storedIds = (table: 'messages' | 'dynamics') => {
-    const db = new Database(stack().sqlitePath, { readonly: true });
-    try {
-      return (db.prepare(`SELECT id FROM ${table}`).all() as { id: string }[]).map((row) => row.id);
-    } finally {
-      db.close();
-    }
-  };
+  const storedIds = (table: 'messages' | 'dynamics') => storedIn(stack().sqlitePath, table);
 
   it('stores and delivers single-record jobs of earlier versions and batch jobs alike', async () => {
     const [one, two] = [await stack().page('jf-1', 'jf'), await stack().page('jf-2', 'jf')];

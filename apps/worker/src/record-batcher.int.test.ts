@@ -4,25 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BusPublisher, createBusSubscriber, type BusSubscription } from '@notify/bus';
-import { busShardOf, NEW_MESSAGE_STATE, newRecordId, type BusEnvelope, type Dynamic, type Message } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordId, type BusEnvelope, type Dynamic, type Message } from '@notify/contracts';
 import { CountVersions, Inbox } from '@notify/inbox';
 import type { RedisClient } from '@notify/redis';
 import { SqliteStore } from '@notify/store';
-import { connectTestRedis } from '@notify/testing';
+import { connectTestRedis, onBusShardOf } from '@notify/testing';
 import { RecordBatcher } from './record-batcher.js';
-
-/**
- * `base`, or else the first `<base>-<n>`, whose bus events go out on `routingKey`'s shard (a uid's
- * or a companyID's). On a Redis Cluster only the events of one shard arrive in the order they were
- * published, so the records whose order a test checks, and its markers, share one; on one server
- * every event is on the one channel anyway.
- */
-function onShardOf(routingKey: string, base: string): string {
-  for (let n = 0; ; n += 1) {
-    const candidate = n === 0 ? base : `${base}-${n}`;
-    if (busShardOf(candidate) === busShardOf(routingKey)) return candidate;
-  }
-}
 
 // On the run's Redis: one server, or a Redis Cluster (the sharded bus, a count version key per slot).
 describe('RecordBatcher (real SQLite and Redis)', () => {
@@ -69,7 +56,7 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
   const storedMessages = () => received.flatMap((envelope) => (envelope.type === 'message.stored' ? [envelope.payload] : []));
 
   it('stores every concurrent message and publishes each with its receiver’s count after the batch', async () => {
-    const sent = [message('1'), message('1'), message(onShardOf('1', '2')), message('1')];
+    const sent = [message('1'), message('1'), message(onBusShardOf('1', '2')), message('1')];
     await Promise.all(sent.map((m) => batcher.submitMessage(m)));
 
     expect((await store.listMessages({ receiverID: '1', limit: 10 })).map((m) => m.id).sort()).toEqual([sent[0], sent[1], sent[3]].map((m) => m?.id).sort());
@@ -91,7 +78,7 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
     const firstVersion = storedMessages()[0]?.unread.version ?? 0;
 
     await Promise.all([batcher.submitMessage(read), batcher.submitMessage(deleted)]);
-    const marker = onShardOf('8', `marker-${randomUUID()}`);
+    const marker = onBusShardOf('8', `marker-${randomUUID()}`);
     await markers.publish('presence.changed', { companyID: marker, count: 0 });
     await expect.poll(() => received.some((e) => e.type === 'presence.changed' && e.payload.companyID === marker)).toBe(true);
 
@@ -105,7 +92,7 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
     const dynamic = (companyID: string): Dynamic => ({
       id: newRecordId(), companyID, operatorID: 'op', operator: 'Op', title: 't', content: 'c', date: new Date().toISOString(),
     });
-    const dynamics = [dynamic('8'), dynamic('8'), dynamic(onShardOf('8', '9'))];
+    const dynamics = [dynamic('8'), dynamic('8'), dynamic(onBusShardOf('8', '9'))];
     const alongside = message('7');
     await Promise.all([...dynamics.map((d) => batcher.submitDynamic(d)), batcher.submitMessage(alongside)]);
 
@@ -125,12 +112,12 @@ describe('RecordBatcher (real SQLite and Redis)', () => {
 
   it('fails every job of a batch the store refuses, and publishes none of it', async () => {
     await store.close();
-    const results = await Promise.allSettled([batcher.submitMessage(message('4')), batcher.submitMessage(message(onShardOf('4', '5')))]);
+    const results = await Promise.allSettled([batcher.submitMessage(message('4')), batcher.submitMessage(message(onBusShardOf('4', '5')))]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
-    await batcher.submitMessage(message(onShardOf('4', '6'))).catch(() => undefined);
+    await batcher.submitMessage(message(onBusShardOf('4', '6'))).catch(() => undefined);
     // Pub/sub is asynchronous: wait for a marker published after the rejections on the same
     // connection (and shard); Redis delivers in order, so anything the batcher published came before it.
-    const marker = onShardOf('4', `marker-${randomUUID()}`);
+    const marker = onBusShardOf('4', `marker-${randomUUID()}`);
     await markers.publish('presence.changed', { companyID: marker, count: 0 });
     const isMarker = (envelope: BusEnvelope) => envelope.type === 'presence.changed' && envelope.payload.companyID === marker;
     await expect.poll(() => received.some(isMarker)).toBe(true);

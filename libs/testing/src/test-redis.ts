@@ -1,5 +1,6 @@
 import { inject } from 'vitest';
-import { createRedisConnection, redisReady, type Cluster, type RedisClient, type RedisNodeAddress } from '@notify/redis';
+import { busShardOf } from '@notify/contracts';
+import { createRedisConnection, isCluster, redisReady, type Cluster, type RedisClient, type RedisNodeAddress } from '@notify/redis';
 import type {} from './redis-global-setup.js';
 import type {} from './redis-cluster-global-setup.js';
 
@@ -47,14 +48,14 @@ export async function masterOfKey(redis: Cluster, key: string): Promise<string> 
 export const shardedSubscriberName = (connectionName: string) => `ioredis-cluster(ssubscriber):${connectionName}`;
 
 /**
- * Drops every connection named `name` (e.g. {@link shardedSubscriberName}) on the masters of
- * `redis`'s cluster, or only on `master` (`host:port`), as a network drop would; resolves with how
- * many it dropped.
+ * Drops every connection named `name` (e.g. {@link shardedSubscriberName} on a cluster) on the
+ * server `redis` talks to, or on the masters of its cluster, or only on `master` (`host:port`), as
+ * a network drop would; resolves with how many it dropped.
  */
-export async function dropConnections(redis: Cluster, name: string, master?: string): Promise<number> {
+export async function dropConnections(redis: RedisClient, name: string, master?: string): Promise<number> {
   await redisReady(redis);
   let dropped = 0;
-  for (const node of redis.nodes('master')) {
+  for (const node of isCluster(redis) ? redis.nodes('master') : [redis]) {
     if (master !== undefined && `${node.options.host}:${node.options.port}` !== master) continue;
     for (const line of String(await node.client('LIST')).split('\n')) {
       const id = /\bid=(\d+)/.exec(line)?.[1];
@@ -62,4 +63,17 @@ export async function dropConnections(redis: Cluster, name: string, master?: str
     }
   }
   return dropped;
+}
+
+/**
+ * `base`, or else the first `<base>-<n>`, whose bus events go out on `routingKey`'s shard (a uid's
+ * or a companyID's). On a Redis Cluster only the events of one shard arrive in the order they were
+ * published, so records whose order a test checks, and its markers, share one; on one server every
+ * event is on the one channel anyway.
+ */
+export function onBusShardOf(routingKey: string, base: string): string {
+  for (let n = 0; ; n += 1) {
+    const candidate = n === 0 ? base : `${base}-${n}`;
+    if (busShardOf(candidate) === busShardOf(routingKey)) return candidate;
+  }
 }

@@ -1,5 +1,4 @@
 import type { NotificationStore } from '../notification-store.js';
-import type { SqliteStoreOptions } from './sqlite-store.js';
 
 /** The store's methods, every one of which a `SqliteThreadStore` forwards to its thread. */
 export type StoreMethod = keyof NotificationStore;
@@ -20,9 +19,6 @@ export interface ThreadError {
 
 /** Store thread → main thread: the answer to call `id`, or (id 0) whether the store opened. */
 export type StoreAnswer = { id: number; result: unknown } | { id: number; error: ThreadError };
-
-/** The thread's `workerData`. */
-export type StoreThreadData = SqliteStoreOptions;
 
 /** The id of the answer that says whether the thread opened its store. */
 export const OPENED_ID = 0;
