@@ -11,7 +11,7 @@ import type { MessageDocument } from '../src/mongo/message-document.js';
 import { toMessageDocument } from '../src/mongo/message-document.js';
 import type { DynamicDocument } from '../src/mongo/dynamic-document.js';
 import { COUNTERS_COLLECTION, DYNAMICS_COLLECTION, IndexName, MESSAGES_COLLECTION } from '../src/mongo/mongo-collection-specs.js';
-import { counterQuery, type CounterDocument } from '../src/mongo/inbox-counters.js';
+import { counterQuery, hourOf, type CounterDocument } from '../src/mongo/inbox-counters.js';
 import { mongoQueries } from '../src/mongo/mongo-queries.js';
 import type { FindShape } from '../src/mongo/mongo-queries.js';
 import { runStoreContract } from './store-contract.js';
@@ -322,6 +322,7 @@ describe.skipIf(!mongoUrl)(`MongoDB store on ${server.label ?? `no server (skipp
       const store = await MongoStore.open(options(dbName, capped(5)));
       // 2 messages two hours ago (dropped), 3 an hour ago (1 dropped), 3 now.
       const all = testMessagesAcrossHours([2, 3, 3]);
+      expect(new Set(all.map((m) => hourOf(m.id))).size).toBe(3);
       for (const one of all) await store.insertMessages([one]);
       expect((await store.counts('alice')).total).toBe(8);
 

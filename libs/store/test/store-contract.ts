@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Dynamic, Message, NO_COUNTS } from '@notify/contracts';
+import { Dynamic, Message, NO_COUNTS, recordIdTime } from '@notify/contracts';
 import type { MessageQuery, NotificationStore } from '../src/notification-store.js';
 import { TEST_DATE as DATE, testDynamic as dynamic, testMessage as message, testMessages as messages, testMessagesAcrossHours } from './test-records.js';
 
@@ -19,6 +19,9 @@ export interface StoreContractOptions {
 const READ_AT = '2026-03-05T10:00:00.000Z';
 
 const ids = (records: readonly { id: string }[]) => records.map((record) => record.id);
+/** How many clock hours lie between the hours two records were accepted in. */
+const hoursBetween = (first: { id: string }, last: { id: string }) =>
+  Math.floor((recordIdTime(last.id) as number) / 3_600_000) - Math.floor((recordIdTime(first.id) as number) / 3_600_000);
 const newestFirst = <T extends { id: string }>(records: readonly T[]) => [...records].sort((a, b) => (a.id < b.id ? 1 : -1));
 /** A shuffled copy, so that tests prove order by id rather than by insertion. */
 const shuffled = <T>(items: readonly T[]) => [...items].sort(() => Math.random() - 0.5);
@@ -488,6 +491,7 @@ export function runStoreContract(name: string, createStore: CreateStore, options
         const store = await open(5);
         // 2 messages two hours ago (dropped), 3 an hour ago (1 dropped), 3 now.
         const all = testMessagesAcrossHours([2, 3, 3]);
+        expect(hoursBetween(all[0] as Message, all.at(-1) as Message)).toBe(2);
         for (const one of all) await store.insertMessages([one]);
 
         expect(ids(await store.listMessages({ receiverID: 'alice', limit: 100 }))).toEqual(ids(newestFirst(all.slice(3))));

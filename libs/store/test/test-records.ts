@@ -1,4 +1,4 @@
-import { NEW_MESSAGE_STATE, newRecordId, type Dynamic, type Message } from '@notify/contracts';
+import { firstRecordIdAt, NEW_MESSAGE_STATE, newRecordId, type Dynamic, type Message } from '@notify/contracts';
 
 /** The `date` of every record made here (with milliseconds, which a store must keep). */
 export const TEST_DATE = '2026-03-04T05:06:07.089Z';
@@ -18,12 +18,13 @@ const HOUR_MS = 3_600_000;
 /**
  * Messages accepted in consecutive hours, oldest first: `perHour[0]` of them accepted
  * `perHour.length - 1` hours ago, …, the last `perHour.at(-1)` now (ids of those moments, a
- * millisecond apart, increasing). For retention, which drops whole hours and parts of one.
+ * millisecond apart, increasing, in as many different hours). For retention, which drops whole hours and parts of one.
  */
 export function testMessagesAcrossHours(perHour: readonly number[]): Message[] {
   const now = Date.now();
+  // Not newRecordId(): its monotonic factory never goes back to an earlier time. One id per millisecond.
   return perHour.flatMap((count, hour) =>
-    Array.from({ length: count }, (_, i) => testMessage({ id: newRecordId(now - (perHour.length - 1 - hour) * HOUR_MS - (count - i)), title: `h${hour}m${i}` })),
+    Array.from({ length: count }, (_, i) => testMessage({ id: firstRecordIdAt(now - (perHour.length - 1 - hour) * HOUR_MS - (count - i)), title: `h${hour}m${i}` })),
   );
 }
 
