@@ -53,6 +53,8 @@ describe('the worker processes every form of job', () => {
     await page.waitFor('new_msg', (m) => m.title === 'marker');
     const mine = new Set(records.map((m) => m.id));
     expect(storedIds('messages').filter((id) => mine.has(id))).toHaveLength(2);
+    // Nor counted twice: the two and the marker, unread.
+    expect((await stack().client.request('GET', '/v1/users/jf-3/unread-count')).body).toMatchObject({ total: 3 });
   });
 
   it('fails a malformed batch job for good, storing none of it', async () => {

@@ -77,6 +77,8 @@ describe('POST /v1/bulk', () => {
     await page.waitFor('new_msg', (m) => m.id === marker.body.ids[0]);
     await waitUntil(() => ids.every((id) => storedRecordIds().includes(id)), { timeoutMs: 5000, message: 'stored' });
     expect(storedRecordIds().filter((id) => ids.includes(id))).toHaveLength(2);
+    // The retry and the refused conflict queued nothing more: bk-5 has the two and the marker.
+    expect(storedIds(stack().sqlitePath, 'messages', 'bk-5').sort()).toEqual([...ids, marker.body.ids[0]].sort());
   });
 
   it('takes a body larger than 256 KiB up to BULK_BODY_LIMIT_BYTES, and refuses a larger one with 413', async () => {
