@@ -15,52 +15,18 @@ const libAliases = Object.fromEntries(
 // MONGO_URL's server, or a FerretDB of the run's own (scripts/install-ferretdb.sh), as inject('mongoServer').
 const MONGO_SETUP = 'libs/testing/src/mongo-global-setup.ts';
 
-// Integration tests that use Redis only through @notify/testing (testRedisEnv, connectTestRedis,
-// useInProcessStack, openStackQueue): the `cluster` project runs them again on a real Redis Cluster.
-// Every other *.int.test.ts is single-node-only or uses no Redis:
-// - apps/api/src/rate-limit/rate-limit.int.test.ts: stops its stack's own redis-server (ownRedis) to check that the limit fails open.
-// - apps/api/src/middleware/observe-requests.int.test.ts: stops its stack's own redis-server (ownRedis) for a logged 503.
-// - apps/gateway/src/token-check-outage.int.test.ts: hangs a redis-server of its own with SIGSTOP (cluster outages: tests/faults).
-// - libs/store/**, libs/launcher/src/ferretdb-server.int.test.ts: the stores and FerretDB, no Redis.
-const ON_BOTH_REDIS = [
-  'libs/redis/src/lua-script.int.test.ts',
-  'libs/presence/src/presence-tracker.int.test.ts',
-  'libs/presence/src/is-user-online.int.test.ts',
-  'libs/browser/src/browser-inbox.int.test.ts',
-  'libs/client/src/send-bulk.int.test.ts',
-  'apps/api/src/hostile-http.int.test.ts',
-  'apps/api/src/idempotency/idempotency-keys.int.test.ts',
-  'apps/api/src/metrics/api-metrics.int.test.ts',
-  'apps/api/src/middleware/api-key-auth.int.test.ts',
-  'apps/api/src/openapi/docs.int.test.ts',
-  'apps/api/src/queue/job-batcher.int.test.ts',
-  'apps/api/src/rate-limit/rate-limiter.int.test.ts',
-  'apps/api/src/routes/bad-input.int.test.ts',
-  'apps/api/src/routes/bulk/bulk.int.test.ts',
-  'apps/api/src/routes/bull-board/bull-board.int.test.ts',
-  'apps/api/src/routes/push/push.int.test.ts',
-  'apps/worker/src/notification-processor.int.test.ts',
-  'apps/worker/src/observe-worker.int.test.ts',
-  'apps/worker/src/record-batcher.int.test.ts',
-  'apps/worker/src/worker-metrics.int.test.ts',
-  'apps/gateway/src/bus-room-check.int.test.ts',
-  'apps/gateway/src/catch-up.int.test.ts',
-  'apps/gateway/src/concurrent-load.int.test.ts',
-  'apps/gateway/src/fan-out.int.test.ts',
-  'apps/gateway/src/gateway-metrics.int.test.ts',
-  'apps/gateway/src/hostile-events.int.test.ts',
-  'apps/gateway/src/inbox-changes.int.test.ts',
-  'apps/gateway/src/inbox-counts.int.test.ts',
-  'apps/gateway/src/inbox-requests.int.test.ts',
-  'apps/gateway/src/isolation.int.test.ts',
-  'apps/gateway/src/login-replay.int.test.ts',
-  'apps/gateway/src/older-pages/older-pages.int.test.ts',
-  'apps/gateway/src/presence.int.test.ts',
-  'apps/gateway/src/socket-auth.int.test.ts',
-  'apps/gateway/src/socket-rate-limit.int.test.ts',
-  'apps/gateway/src/text-round-trip.int.test.ts',
-  'apps/gateway/src/token-refresh.int.test.ts',
-  'apps/gateway/src/token-revocation.int.test.ts',
+// The `cluster` project runs every integration test again on a real Redis Cluster (they use Redis
+// only through @notify/testing: testRedisEnv, connectTestRedis, useInProcessStack, openStackQueue),
+// except these, which are single-node-only or use no Redis:
+const NOT_ON_CLUSTER = [
+  // Stop their stack's own redis-server (ownRedis): the limit fails open; a logged 503.
+  'apps/api/src/rate-limit/rate-limit.int.test.ts',
+  'apps/api/src/middleware/observe-requests.int.test.ts',
+  // Hangs a redis-server of its own with SIGSTOP (cluster outages: tests/faults).
+  'apps/gateway/src/token-check-outage.int.test.ts',
+  // The stores and FerretDB: no Redis.
+  'libs/store/**',
+  'libs/launcher/src/ferretdb-server.int.test.ts',
 ];
 
 export default defineConfig({
@@ -98,10 +64,10 @@ export default defineConfig({
         extends: true,
         test: {
           // The same parts on a real Redis Cluster (3 masters, 3 replicas) that its global setup
-          // starts and stops: `*.cluster.test.ts`, and the integration tests listed in ON_BOTH_REDIS.
+          // starts and stops: `*.cluster.test.ts`, and the integration tests but NOT_ON_CLUSTER.
           name: 'cluster',
-          include: ['{apps,libs}/*/src/**/*.cluster.test.ts', ...ON_BOTH_REDIS],
-          exclude: ['**/node_modules/**'],
+          include: ['{apps,libs}/*/src/**/*.cluster.test.ts', '{apps,libs}/*/src/**/*.int.test.ts'],
+          exclude: ['**/node_modules/**', ...NOT_ON_CLUSTER],
           globalSetup: ['libs/testing/src/redis-cluster-global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
