@@ -34,7 +34,7 @@ export class NotificationQueue {
    * Enqueues `messages` and `dynamics` (accepted by one request), with other requests' records of
    * this turn: one round trip per partition they fall in.
    */
-  async enqueue(records: { messages?: readonly Message[]; dynamics?: readonly Dynamic[] }, requestId?: string): Promise<void> {
+  async enqueue(records: Omit<AcceptedRecords, 'requestId'>, requestId?: string): Promise<void> {
     const count = this.partitions.length;
     if (count === 1) {
       await this.partitionAt(0).batcher.add({ ...records, requestId });
@@ -51,16 +51,6 @@ export class NotificationQueue {
     await Promise.all(
       [...byPartition].map(([partition, accepted]) => this.partitionAt(partition).batcher.add({ ...accepted, requestId } satisfies AcceptedRecords)),
     );
-  }
-
-  /** Enqueues the messages of one request. */
-  enqueueMessages(messages: readonly Message[], requestId?: string): Promise<void> {
-    return this.enqueue({ messages }, requestId);
-  }
-
-  /** Enqueues one dynamic. */
-  enqueueDynamic(dynamic: Dynamic, requestId?: string): Promise<void> {
-    return this.enqueue({ dynamics: [dynamic] }, requestId);
   }
 
   /** The BullMQ queues themselves, partition 0 first, for Bull Board. */

@@ -30,12 +30,10 @@ export interface RateLimiterOptions {
   prefix: string;
   /** Requests allowed per scope per second (`API_RATE_LIMIT`); must be at least 1. */
   perSecond: number;
-  /**
-   * The largest lease one process takes at a time, as a share of `perSecond`. Default 0.05 (5%),
-   * at least one request.
-   */
-  largestLease?: number;
 }
+
+/** The largest lease one process takes at a time, as a share of the limit (at least one request). */
+const LARGEST_LEASE_SHARE = 0.05;
 
 /** The answer for one request. */
 export interface RateLimitVerdict {
@@ -63,7 +61,7 @@ interface ScopeState {
  * without a round trip per request: a process takes leases of the second's requests from Redis
  * (one script call each) and counts them out locally. Leases start at one request and double
  * while the scope keeps using them up within the second, to at most
- * {@link RateLimiterOptions.largestLease} of the limit; the next one is taken when half of the
+ * 5% of the limit ({@link LARGEST_LEASE_SHARE}); the next one is taken when half of the
  * current one is left, so a busy scope rarely waits for Redis.
  *
  * Together the processes never let more than `perSecond` through in a second of Redis's clock
@@ -80,20 +78,21 @@ export class RateLimiter {
     private readonly redis: RedisClient,
     private readonly options: RateLimiterOptions,
   ) {
-    this.largestLease = Math.max(1, Math.floor(options.perSecond * (options.largestLease ?? 0.05)));
+    this.largestLease = Math.max(1, Math.floor(options.perSecond * LARGEST_LEASE_SHARE));
   }
 
   /**
    * The verdict for one request of `scope` when this process can give it without Redis (it holds
    * a lease, or knows the second is used up), counting the request; undefined when it cannot.
    */
-  hitLocally(scope: string, now: number = Date.now()): RateLimitVerdict | undefined {
+  hitLocally(scope: string): RateLimitVerdict | undefined {
+    const now = Date.now();
     const state = this.scopes.get(scope);
     if (!state || now >= state.endsAt) return undefined;
     if (state.tokens > 0) {
       state.tokens -= 1;
       // The next lease is taken while half of this one is left, so that requests need not wait for it.
-      if (state.lease > 1 && state.tokens <= state.lease / 2 && !state.exhausted) this.claim(scope, state).catch(() => undefined);
+      if (state.lease > 1 && state.tokens <= state.lease / 2 && !state.exhausted && !state.claiming) this.claim(scope, state).catch(() => undefined);
       return { allowed: true, retryAfterMs: 0 };
     }
     if (state.exhausted) return { allowed: false, retryAfterMs: Math.max(1, state.endsAt - now) };

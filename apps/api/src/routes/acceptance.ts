@@ -1,4 +1,4 @@
-import { newRecordIds, recordIdRun, recordIdTime, type RecordId } from '@notify/contracts';
+import { NEW_MESSAGE_STATE, newRecordIds, recordIdRun, recordIdTime, type BulkMessage, type Dynamic, type Message, type RecordId, type SendDynamicBody } from '@notify/contracts';
 
 /**
  * What an `Idempotency-Key` keeps of an accepted send for 24 h: its first record id only. That id
@@ -25,4 +25,15 @@ export function newAcceptance(count: number): Acceptance {
 export function acceptedRecords(acceptance: Acceptance | EarlierAcceptance, count: number): { ids: string[]; acceptedAt: string } {
   if (!('first' in acceptance)) return { ids: acceptance.ids ?? [acceptance.id as string], acceptedAt: acceptance.acceptedAt };
   return { ids: recordIdRun(acceptance.first, count), acceptedAt: new Date(recordIdTime(acceptance.first) as number).toISOString() };
+}
+
+/** A message to one receiver as accepted: id `id`, dated `acceptedAt` unless it names its own date, new (unread, unseen). */
+export function acceptedMessage(sent: BulkMessage, id: string, acceptedAt: string): Message {
+  const { date, ...fields } = sent;
+  return { id, ...fields, date: date ?? acceptedAt, ...NEW_MESSAGE_STATE };
+}
+
+/** A dynamic as accepted: id `id`, dated `acceptedAt` unless it names its own date. */
+export function acceptedDynamic(sent: SendDynamicBody, id: string, acceptedAt: string): Dynamic {
+  return { id, ...sent, date: sent.date ?? acceptedAt };
 }

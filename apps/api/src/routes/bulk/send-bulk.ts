@@ -1,6 +1,6 @@
-import { NEW_MESSAGE_STATE, type BulkMessage, type Dynamic, type Message, type SendBulkBody, type SendBulkResponse, type SendDynamicBody } from '@notify/contracts';
+import type { SendBulkBody, SendBulkResponse } from '@notify/contracts';
 import { withDeadline } from '../../errors/with-deadline.js';
-import { acceptedRecords, newAcceptance } from '../acceptance.js';
+import { acceptedDynamic, acceptedMessage, acceptedRecords, newAcceptance } from '../acceptance.js';
 import type { SendContext, SendDeps } from '../send-context.js';
 
 /**
@@ -21,8 +21,8 @@ export class SendBulk {
     // A retry with the same key gets the same first id, so the same ids and acceptance time.
     const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => newAcceptance(count));
     const { ids, acceptedAt } = acceptedRecords(acceptance, count);
-    const messages = sentMessages.map((sent, index) => toMessage(sent, ids[index] as string, acceptedAt));
-    const dynamics = sentDynamics.map((sent, index) => toDynamic(sent, ids[sentMessages.length + index] as string, acceptedAt));
+    const messages = sentMessages.map((sent, index) => acceptedMessage(sent, ids[index] as string, acceptedAt));
+    const dynamics = sentDynamics.map((sent, index) => acceptedDynamic(sent, ids[sentMessages.length + index] as string, acceptedAt));
     // A retry re-enqueues the same ids: the store ignores an id it holds.
     await this.deps.queue.enqueue({ messages, dynamics }, context.requestId);
     this.deps.apiMetrics.messagesAccepted.inc(messages.length);
@@ -31,11 +31,3 @@ export class SendBulk {
   }
 }
 
-function toMessage(sent: BulkMessage, id: string, acceptedAt: string): Message {
-  const { date, ...fields } = sent;
-  return { id, ...fields, date: date ?? acceptedAt, ...NEW_MESSAGE_STATE };
-}
-
-function toDynamic(sent: SendDynamicBody, id: string, acceptedAt: string): Dynamic {
-  return { id, ...sent, date: sent.date ?? acceptedAt };
-}

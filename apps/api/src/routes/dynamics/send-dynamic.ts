@@ -1,6 +1,6 @@
-import type { Dynamic, SendDynamicBody, SendDynamicResponse } from '@notify/contracts';
+import type { SendDynamicBody, SendDynamicResponse } from '@notify/contracts';
 import { withDeadline } from '../../errors/with-deadline.js';
-import { acceptedRecords, newAcceptance } from '../acceptance.js';
+import { acceptedDynamic, acceptedRecords, newAcceptance } from '../acceptance.js';
 import type { SendContext, SendDeps } from '../send-context.js';
 
 /** `POST /v1/dynamics` (and `/push`): one operation-log entry for a company's feed. */
@@ -16,8 +16,7 @@ export class SendDynamic {
     const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => newAcceptance(1));
     const { ids, acceptedAt } = acceptedRecords(acceptance, 1);
     const id = ids[0] as string;
-    const dynamic: Dynamic = { id, ...body, date: body.date ?? acceptedAt };
-    await this.deps.queue.enqueueDynamic(dynamic, context.requestId);
+    await this.deps.queue.enqueue({ dynamics: [acceptedDynamic(body, id, acceptedAt)] }, context.requestId);
     this.deps.apiMetrics.dynamicsAccepted.inc();
     return { id, status: 'queued' };
   }

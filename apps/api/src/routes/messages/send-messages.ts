@@ -1,6 +1,6 @@
-import { NEW_MESSAGE_STATE, type Message, type SendMessageBody, type SendMessageResponse } from '@notify/contracts';
+import type { SendMessageBody, SendMessageResponse } from '@notify/contracts';
 import { withDeadline } from '../../errors/with-deadline.js';
-import { acceptedRecords, newAcceptance } from '../acceptance.js';
+import { acceptedMessage, acceptedRecords, newAcceptance } from '../acceptance.js';
 import type { SendContext, SendDeps } from '../send-context.js';
 
 /** `POST /v1/messages` (and `/push`): one message per receiver, ids assigned now, all enqueued at once. */
@@ -18,15 +18,12 @@ export class SendMessages {
     // A retry with the same key gets the same first id, so the same ids and acceptance time.
     const acceptance = await this.deps.idempotency.claim(context.apiKeyId, context.idempotencyKey, body, () => newAcceptance(receivers.length));
     const { ids, acceptedAt } = acceptedRecords(acceptance, receivers.length);
-    const messages = receivers.map((receiverID, index) => toMessage(body, receiverID, ids[index] as string, acceptedAt));
+    const { receiverID: _one, receiverIDs: _many, ...fields } = body;
+    const messages = receivers.map((receiverID, index) => acceptedMessage({ ...fields, receiverID }, ids[index] as string, acceptedAt));
     // A retry re-enqueues the same ids: the store ignores an id it holds (and BullMQ a lone record's job it still holds).
-    await this.deps.queue.enqueueMessages(messages, context.requestId);
+    await this.deps.queue.enqueue({ messages }, context.requestId);
     this.deps.apiMetrics.messagesAccepted.inc(messages.length);
     return { ids, status: 'queued' };
   }
 }
 
-function toMessage(body: SendMessageBody, receiverID: string, id: string, acceptedAt: string): Message {
-  const { receiverID: _one, receiverIDs: _many, date, ...fields } = body;
-  return { id, ...fields, receiverID, date: date ?? acceptedAt, ...NEW_MESSAGE_STATE };
-}
