@@ -31,6 +31,16 @@ describe('lineBuffer', () => {
     expect(writes).toEqual([`${'a'.repeat(60)}\n${'b'.repeat(60)}\n`, 'c\n']);
   });
 
+  it("writes what it gathered on pino's logger.flush(cb), and then calls cb", () => {
+    const { writes, out } = sink();
+    const logger = pino({ base: null, timestamp: false }, lineBuffer(out, { flushAfterMs: 60_000 }));
+    logger.info('pending');
+    let flushed = false;
+    logger.flush(() => (flushed = true));
+    expect(flushed).toBe(true);
+    expect(writes.map((chunk) => (JSON.parse(chunk) as { msg: string }).msg)).toEqual(['pending']);
+  });
+
   it('writes gathered lines within flushAfterMs by itself', async () => {
     const { writes, out } = sink();
     const buffer = lineBuffer(out, { flushAfterMs: 5 });

@@ -18,26 +18,29 @@ const URGENT = /^\{"level":[4-9]\d/;
  * process killed outright loses the `info` and `debug` lines of its last `flushAfterMs`, never a
  * warning or an error.
  */
-export function lineBuffer(out: DestinationStream, options: LineBufferOptions = {}): DestinationStream & { flush(): void } {
+export function lineBuffer(out: DestinationStream, options: LineBufferOptions = {}): DestinationStream & { flush(done?: () => void): void } {
   const flushAfterMs = options.flushAfterMs ?? 50;
   const flushAtChars = options.flushAtChars ?? 16 * 1024;
   let buffered = '';
   let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
+  // `done`: pino's logger.flush(cb) passes its callback on; `out` is written synchronously.
+  const flush = (done?: () => void) => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (buffered === '') return;
-    const lines = buffered;
-    buffered = '';
-    out.write(lines);
+    if (buffered !== '') {
+      const lines = buffered;
+      buffered = '';
+      out.write(lines);
+    }
+    done?.();
   };
-  process.once('exit', flush);
+  process.once('exit', () => flush());
   return {
     write(line: string) {
       buffered += line;
       if (buffered.length >= flushAtChars || URGENT.test(line)) flush();
       else if (!timer) {
-        timer = setTimeout(flush, flushAfterMs);
+        timer = setTimeout(() => flush(), flushAfterMs);
         // Never what keeps a process alive; at exit the 'exit' handler writes what is left.
         timer.unref();
       }
