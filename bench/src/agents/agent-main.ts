@@ -43,9 +43,7 @@ async function execute(command: AgentCommand): Promise<unknown> {
       if (command.transport.kind !== 'http') throw new Error('send: an http transport only');
       const sender = httpSender(command.transport, 1);
       try {
-        const sentAt = Date.now();
-        const outcome = await sender.send({ path: command.path, body: command.body, room: '', event: 'new_msg' });
-        return { ...outcome, sentAt };
+        return await sender.send({ path: command.path, body: command.body, room: '', event: 'new_msg' });
       } finally {
         sender.close();
       }

@@ -37,8 +37,6 @@ export type Pace = { kind: 'rate'; perSecond: number } | { kind: 'window'; size:
 
 export interface DriveSpec {
   transport: Transport;
-  /** Informational; what is sent follows from `targets`. */
-  record: 'message' | 'dynamic' | 'bulk';
   targets: Targets;
   pace: Pace;
   durationMs: number;
@@ -158,5 +156,4 @@ export interface AgentResults {
 export interface SendResult {
   status: string;
   ids: string[];
-  sentAt: number;
 }

@@ -19,7 +19,6 @@ export async function broadcastPhases(ctx: BenchContext, target: DeliveryTarget,
     ctx.log(`broadcast to ${company.size} pages (window ${window}) → ${target.system}`);
     const spec = {
       transport: target.transport,
-      record: 'dynamic',
       targets: { kind: 'company', companyID: company.companyID, sentinelUid: company.sentinelUid },
       pace: { kind: 'window', size: window },
       durationMs: (options.durationS * 1000) / 2,

@@ -45,7 +45,6 @@ function bulkDelivery(ctx: BenchContext, target: DeliveryTarget, perAgent: numbe
     pace: `${options.bulkSize}/request, window ${perAgent * agents}`,
     specs: pool.agents.map(() => ({
       transport: target.transport,
-      record: 'bulk',
       targets: { kind: 'bulk', size: options.bulkSize, online: options.bulkOnline },
       pace: { kind: 'window', size: perAgent },
       durationMs: options.durationS * 1000,

@@ -48,7 +48,7 @@ export async function runContention(ctx: BenchContext): Promise<ContentionMeasur
     const durationMs = options.durationS * 1000;
     ctx.log(`write contention: ${pages.flat().length} pages marking read every ${READ_EVERY_MS} ms while messages are stored flat out (${options.store})`);
     const transport = { kind: 'http', url: bench.stack.apiUrl, apiKey: bench.stack.apiKey } as const;
-    const spec = { transport, record: 'message', targets: { kind: 'own-users' }, pace: { kind: 'window', size: Math.max(1, Math.round(WINDOW / agents)) }, durationMs, payloadBytes: options.payloadBytes } as const;
+    const spec = { transport, targets: { kind: 'own-users' }, pace: { kind: 'window', size: Math.max(1, Math.round(WINDOW / agents)) }, durationMs, payloadBytes: options.payloadBytes } as const;
     const drive = () => Promise.all(pool.agents.map((agent) => agent.call({ cmd: 'drive', group: GROUP, spec })));
     const accepted = (drives: { accepted: number }[]) => drives.reduce((sum, { accepted: n }) => sum + n, 0);
 

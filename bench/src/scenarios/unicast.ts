@@ -13,7 +13,7 @@ const WARM_UP_MS = 3000;
 export async function unicastPhases(ctx: BenchContext, target: DeliveryTarget, phases: { fixed: boolean; flatOut: boolean }): Promise<PhaseResult[]> {
   const { options, pool } = ctx;
   const agents = pool.agents.length;
-  const base = { transport: target.transport, record: 'message', targets: { kind: 'own-users' }, durationMs: options.durationS * 1000, payloadBytes: options.payloadBytes } as const;
+  const base = { transport: target.transport, targets: { kind: 'own-users' }, durationMs: options.durationS * 1000, payloadBytes: options.payloadBytes } as const;
   const results: PhaseResult[] = [];
   const plan = { group: target.group, system: target.system, processes: target.processes, sampler: target.sampler, stages: target.stages };
   if (options.durationS >= 3) {
