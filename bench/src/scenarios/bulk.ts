@@ -1,6 +1,7 @@
 import type { BenchContext } from '../bench-context.js';
 import { runDeliveryPhase, type PhaseResult } from './delivery-phase.js';
 import type { DeliveryTarget } from './delivery-target.js';
+import { untilStalled } from '../until-stalled.js';
 
 /** Give up waiting for the records to be stored after this long without progress (ms). */
 const STORE_STALL_MS = 10_000;
@@ -53,15 +54,8 @@ function bulkDelivery(ctx: BenchContext, target: DeliveryTarget, perAgent: numbe
     records: 'accepted',
     storedAt: async (drives) => {
       const expected = storedBefore + drives.reduce((sum, drive) => sum + drive.acceptedRecords, 0);
-      let last = await stages.storedCount();
-      let progressAt = Date.now();
-      while (last < expected && Date.now() - progressAt < STORE_STALL_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        const now = await stages.storedCount();
-        if (now > last) progressAt = Date.now();
-        last = now;
-      }
-      return last >= expected ? Date.now() : undefined;
+      const stored = await untilStalled(() => stages.storedCount(), (count) => count, expected, STORE_STALL_MS, 50);
+      return stored >= expected ? Date.now() : undefined;
     },
   });
 }

@@ -4,6 +4,7 @@ import type { DriveResult, DriveSpec, GroupStats } from '../agents/agent-protoco
 import { LatencyHistogram, type LatencySummary } from '../latency-histogram.js';
 import type { QueueDepthReport, QueueDepthSampler } from '../queue-depth-sampler.js';
 import { StageLagProbe, type StageLags } from '../stage-lag.js';
+import { untilStalled } from '../until-stalled.js';
 
 /** This process in the CPU readings. */
 const ORCHESTRATOR = 'bench';
@@ -127,18 +128,8 @@ export async function runDeliveryPhase(pool: AgentPool, plan: PhasePlan): Promis
 }
 
 /** Polls the agents until the pages have `expected` deliveries, or none arrived for `stallMs`. */
-async function drain(pool: AgentPool, group: string, expected: number, stallMs: number): Promise<GroupStats[]> {
-  let stats = await pool.all({ cmd: 'stats', group });
-  let last = sum(stats, (s) => s.deliveries);
-  let progressAt = Date.now();
-  while (last < expected && Date.now() - progressAt < stallMs) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    stats = await pool.all({ cmd: 'stats', group });
-    const now = sum(stats, (s) => s.deliveries);
-    if (now > last) progressAt = Date.now();
-    last = now;
-  }
-  return stats;
+function drain(pool: AgentPool, group: string, expected: number, stallMs: number): Promise<GroupStats[]> {
+  return untilStalled(() => pool.all({ cmd: 'stats', group }), (stats) => sum(stats, (s) => s.deliveries), expected, stallMs, 100);
 }
 
 /** % of one core per server process, and all agents together as `agents`. */

@@ -3,6 +3,7 @@ import type { BenchContext } from '../bench-context.js';
 import { LatencyHistogram, type LatencySummary } from '../latency-histogram.js';
 import type { SystemName } from './delivery-phase.js';
 import type { DeliveryTarget } from './delivery-target.js';
+import { untilStalled } from '../until-stalled.js';
 
 /** One message to many receivers, sent again and again: how long until every receiver's page has it. */
 export interface FanoutResult {
@@ -39,16 +40,10 @@ export async function runFanout(ctx: BenchContext, target: DeliveryTarget, group
     const sent = await sender.call({ cmd: 'send', transport: target.transport, path: '/v1/messages', body });
     const [first] = sent.ids;
     if (!first) throw new Error(`fan-out: the send was answered ${sent.status}`);
-    let stats = await pool.all({ cmd: 'stats', group });
-    let delivered = stats.reduce((sum, s) => sum + s.deliveries, 0);
-    let progressAt = Date.now();
-    while (delivered < receivers.length && Date.now() - progressAt < STALL_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      stats = await pool.all({ cmd: 'stats', group });
-      const now = stats.reduce((sum, s) => sum + s.deliveries, 0);
-      if (now > delivered) progressAt = Date.now();
-      delivered = now;
-    }
+    // The agents time each page's arrival themselves (lastAt): polling them more often adds no precision.
+    const deliveries = (stats: { deliveries: number }[]) => stats.reduce((sum, s) => sum + s.deliveries, 0);
+    const stats = await untilStalled(() => pool.all({ cmd: 'stats', group }), deliveries, receivers.length, STALL_MS, 50);
+    const delivered = deliveries(stats);
     for (const s of stats) perPage.merge(s.latency);
     if (delivered < receivers.length) continue;
     complete += 1;
