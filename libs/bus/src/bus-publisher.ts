@@ -1,6 +1,6 @@
-import { busChannel, busEventRoom, busShardChannel, busShardOf, type BusEnvelope, type BusEvent } from '@notify/contracts';
+import { busChannel, busShardChannel, busShardOf, type BusEnvelope, type BusEvent } from '@notify/contracts';
 import { isCluster, type RedisClient } from '@notify/redis';
-import { busRoutingKey } from './bus-routing-key.js';
+import { busEventRoom, busRoutingKey } from './bus-routing-key.js';
 
 export interface BusOptions {
   /** Key prefix (REDIS_PREFIX); the channel is `<prefix>:events` (on a Redis Cluster, `<prefix>:events:{n}`). */
@@ -74,6 +74,6 @@ export class BusPublisher {
   }
 
   private encode<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): string {
-    return JSON.stringify({ room: busEventRoom(type, payload), type, origin: this.options.origin, sentAt: Date.now(), payload });
+    return JSON.stringify({ room: busEventRoom({ type, payload } as BusEnvelope), type, origin: this.options.origin, sentAt: Date.now(), payload });
   }
 }

@@ -1,4 +1,4 @@
-import { BusType, type BusEnvelope } from '@notify/contracts';
+import { BusType, companyRoom, userRoom, type BusEnvelope } from '@notify/contracts';
 
 /**
  * Whose event this is, which picks its sharded channel on a Redis Cluster: the user's uid for a
@@ -19,5 +19,23 @@ export function busRoutingKey(envelope: Pick<BusEnvelope, 'type' | 'payload'>): 
       return payload.companyID;
     case BusType.tokensRevoked:
       return 'uid' in payload ? payload.uid : payload.companyID;
+  }
+}
+
+/**
+ * The room an event goes to, when it goes to one: its routing key's user room for a stored message
+ * and a change of messages, its company's room for a stored dynamic (and their older-page twins).
+ * A gateway with no socket in that room or its twin has nothing to do with the event. Undefined
+ * for events every gateway handles (presence, token revocations).
+ */
+export function busEventRoom(envelope: Pick<BusEnvelope, 'type' | 'payload'>): string | undefined {
+  switch (envelope.type) {
+    case BusType.messageStored:
+    case BusType.messagesChanged:
+      return userRoom(busRoutingKey(envelope));
+    case BusType.dynamicStored:
+      return companyRoom(busRoutingKey(envelope));
+    default:
+      return undefined;
   }
 }

@@ -5,7 +5,6 @@ import { Dynamic } from './dynamic.js';
 import { InboxCounts } from './unread-count.js';
 import { RecordId } from './record-id.js';
 import { MessageChangeSchema } from './message-change.js';
-import { companyRoom, userRoom } from './names.js';
 
 /** Bus message types: what happened, for the gateways to tell the pages. */
 export const BusType = {
@@ -30,8 +29,8 @@ export type TokensRevoked = z.infer<typeof TokensRevoked>;
 const envelope = <T extends string, P extends z.ZodType>(type: T, payload: P) =>
   z.object({
     /**
-     * The room the event is for ({@link busEventRoom}), first in the JSON so that a gateway with no
-     * socket in it can drop the envelope without parsing the rest. Optional: events for every
+     * The room the event is for (`busEventRoom` of @notify/bus), first in the JSON so that a gateway
+     * with no socket in it can drop the envelope without parsing the rest. Optional: events for every
      * gateway, presence's script and older publishers leave it out.
      */
     room: z.string().optional(),
@@ -56,24 +55,3 @@ export const BusEnvelope = z.discriminatedUnion('type', [
 ]);
 export type BusEnvelope = z.infer<typeof BusEnvelope>;
 export type BusEvent<T extends BusEnvelope['type']> = Extract<BusEnvelope, { type: T }>;
-
-/**
- * The room an event goes to, when it goes to one: a stored message and a change of messages to its
- * user's room, a stored dynamic to its company's room (and to their older-page twins). A gateway
- * with no socket in that room or its twin has nothing to do with the event. Undefined for events
- * every gateway handles (presence, token revocations).
- */
-export function busEventRoom<T extends BusEnvelope['type']>(type: T, payload: BusEvent<T>['payload']): string | undefined {
-  // The pair, re-joined so that TypeScript narrows the payload by the type.
-  const event = { type, payload } as { [K in BusEnvelope['type']]: { type: K; payload: BusEvent<K>['payload'] } }[BusEnvelope['type']];
-  switch (event.type) {
-    case BusType.messageStored:
-      return userRoom(event.payload.message.receiverID);
-    case BusType.dynamicStored:
-      return companyRoom(event.payload.dynamic.companyID);
-    case BusType.messagesChanged:
-      return userRoom(event.payload.uid);
-    default:
-      return undefined;
-  }
-}
