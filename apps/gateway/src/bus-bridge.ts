@@ -1,4 +1,4 @@
-import { BusType, ChangeEvent, companyRoom, ServerEvent, userRoom, type BusEnvelope } from '@notify/contracts';
+import { BusType, ChangeEvent, companyRoom, olderPageRoom, ServerEvent, userRoom, type BusEnvelope } from '@notify/contracts';
 import { countedEmit } from './counted-emit.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 import type { GatewayServer } from './gateway-types.js';
@@ -28,6 +28,18 @@ export class BusBridge {
     this.onlineCounts = new OnlineCountCoalescer(onlineCountIntervalMs, (companyID, count) =>
       countedEmit(this.metrics, this.io.to(withOlderPages(companyRoom(companyID))), ServerEvent.updateOnlineCount, count),
     );
+  }
+
+  /**
+   * Whether an event for `room` has a socket to go to here (in the room or its older-page twin);
+   * counts the ones it has not. A subscriber asks before parsing an envelope: every gateway
+   * receives every event, and most are for other gateways' pages.
+   */
+  wants(room: string): boolean {
+    const rooms = this.io.of('/').adapter.rooms;
+    if (rooms.has(room) || rooms.has(olderPageRoom(room))) return true;
+    this.metrics.skippedBusEvent();
+    return false;
   }
 
   emit(envelope: BusEnvelope): void {

@@ -8,7 +8,7 @@ import { BusPublisher, createBusSubscriber } from '@notify/bus';
 import { CountVersions, Inbox } from '@notify/inbox';
 import { PresenceTracker } from '@notify/presence';
 import { createStore } from '@notify/store';
-import { olderPageRoom, ServerEvent } from '@notify/contracts';
+import { ServerEvent } from '@notify/contracts';
 import { createGateway, type Gateway } from './create-gateway.js';
 import { gatewaySettings } from './gateway-settings.js';
 import { BusBridge } from './bus-bridge.js';
@@ -71,15 +71,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const { http, io, metrics, sessions } = gateway;
 
   const bridge = new BusBridge(io, metrics, config.PRESENCE_COALESCE_MS, new OlderPageEmitter(io, metrics, config.TZ), sessions);
-  // An event for a room with no socket here (nor in its older-page twin) is dropped before it is
-  // parsed: every gateway receives every event, and most are for other gateways' pages.
-  const rooms = io.of('/').adapter.rooms;
-  const wants = (room: string) => {
-    if (rooms.has(room) || rooms.has(olderPageRoom(room))) return true;
-    metrics.skippedBusEvent();
-    return false;
-  };
-  const subscriber = createBusSubscriber(subscriberConnection, { prefix, wants });
+  // An event for a room with no socket here is dropped before it is parsed.
+  const subscriber = createBusSubscriber(subscriberConnection, { prefix, wants: (room) => bridge.wants(room) });
   subscriber.on('envelope', (envelope) => {
     try {
       bridge.emit(envelope);
