@@ -34,12 +34,10 @@ export class CountVersions {
     private readonly options: CountVersionsOptions,
   ) {}
 
-  /** A new version for `uid`, higher than any before: call it after a change is stored. */
-  next(uid: string): Promise<number> {
-    return this.run(uid, 1);
-  }
-
-  /** A new version for each of `uids`, in order, in one round trip: after a change of all of theirs is stored. */
+  /**
+   * A new version for each of `uids`, higher than any before, in order, in one round trip: call it
+   * after a change of all of theirs is stored.
+   */
   async nextAll(uids: readonly string[]): Promise<number[]> {
     const replies = await NEXT_VERSION.runEach(
       this.redis,
@@ -49,13 +47,8 @@ export class CountVersions {
   }
 
   /** The current version for `uid` (at least the previous one): for counts read without a change. */
-  current(uid: string): Promise<number> {
-    return this.run(uid, 0);
-  }
-
-  private async run(uid: string, step: 0 | 1): Promise<number> {
-    const reply = await NEXT_VERSION.run(this.redis, [this.key(uid)], [step, KEY_TTL_MS]);
-    return Number(reply);
+  async current(uid: string): Promise<number> {
+    return Number(await NEXT_VERSION.run(this.redis, [this.key(uid)], [0, KEY_TTL_MS]));
   }
 
   private key(uid: string): string {

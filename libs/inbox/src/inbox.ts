@@ -42,8 +42,8 @@ export class Inbox {
 
   /** The user's counts after a change that is already stored, with a new version. */
   async countsAfterChange(uid: string): Promise<InboxCounts> {
-    const version = await this.deps.versions.next(uid);
-    return { ...(await this.deps.store.counts(uid)), version };
+    const [counts] = await this.countsAfterChanges([uid]);
+    return counts as InboxCounts;
   }
 
   /**
