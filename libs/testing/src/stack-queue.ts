@@ -1,5 +1,5 @@
 import { Queue, type Job } from 'bullmq';
-import { QUEUE_NAME, queuePartition } from '@notify/contracts';
+import { queuePartition } from '@notify/contracts';
 import { createRedisConnection, type RedisClient } from '@notify/redis';
 import { parseClusterNodes } from './test-redis.js';
 
@@ -37,12 +37,10 @@ class QueueOnOwnConnection extends Queue {
  * inspecting job states. Close it when done.
  */
 export function openStackQueue(stack: QueueLocation): Queue {
-  const prefix = stack.env.REDIS_PREFIX ?? 'notify';
   const clusterNodes = stack.env.REDIS_CLUSTER_NODES;
-  if (clusterNodes === undefined) return new Queue(QUEUE_NAME, { connection: { url: stack.redis.url }, prefix });
-  const partition = queuePartition(prefix, 0, true);
-  const connection = createRedisConnection({ clusterNodes: parseClusterNodes(clusterNodes) }, { role: 'patient', connectionName: 'test:queue' });
-  return new QueueOnOwnConnection(partition.name, partition.prefix, connection);
+  const { name, prefix } = queuePartition(stack.env.REDIS_PREFIX ?? 'notify', 0, clusterNodes !== undefined);
+  const target = clusterNodes === undefined ? { url: stack.redis.url } : { clusterNodes: parseClusterNodes(clusterNodes) };
+  return new QueueOnOwnConnection(name, prefix, createRedisConnection(target, { role: 'patient', connectionName: 'test:queue' }));
 }
 
 /** Jobs of every state in `queue`, by state (waiting, active, delayed, prioritized, completed, failed, waiting-children). */
