@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type ApiClient, closeAllPages, type Page, runPool, type Stack, startStack, storedIds, waitUntil } from '@notify/testing';
+import { type ApiClient, closeAllPages, type Page, runPool, scrapeMetrics, type Stack, startStack, storedIds, waitUntil } from '@notify/testing';
 
 // docs/contract.md, Scaling out: workers share the queue and a record is stored once however many workers
 // there are; lists and the login replay are in id (= acceptance) order whatever order the workers
@@ -10,9 +10,8 @@ const PER_USER = 100;
 
 /** Sum of a counter's samples on a worker's /metrics; undefined without that metric. */
 async function workerTotal(workerUrl: string, metric: string): Promise<number | undefined> {
-  const text = await (await fetch(`${workerUrl}/metrics`)).text();
-  const lines = text.split('\n').filter((line) => line.startsWith(`${metric}{`) || line.startsWith(`${metric} `));
-  return lines.length === 0 ? undefined : lines.reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  const samples = (await scrapeMetrics(workerUrl)).samples.filter((sample) => sample.name === metric);
+  return samples.length === 0 ? undefined : samples.reduce((sum, sample) => sum + sample.value, 0);
 }
 
 /** How many adjacent pairs are out of ascending order. */
