@@ -30,7 +30,7 @@ export default async function setup(project: TestProject) {
   }
   const ferretdb = await startFerretDb({ bin: choice.bin });
   try {
-    project.provide('mongoServer', await describeServer(ferretdb.url));
+    project.provide('mongoServer', { ...(await describeServer(ferretdb.url)), startedByTheRun: true });
   } catch (error) {
     await ferretdb.stop();
     throw error;
