@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NEW_MESSAGE_STATE, newRecordId, queuePartition, type Message } from '@notify/contracts';
 import { isCluster, type RedisClient } from '@notify/redis';
 import { connectTestRedis, parseClusterNodes, testRedisEnv } from '@notify/testing';
@@ -53,8 +53,12 @@ describe('JobBatcher (real Redis and BullMQ)', () => {
   it('splits a turn at the bound, in one round trip', async () => {
     const queue = newQueue();
     const batcher = new JobBatcher(queue, { maxRecords: 2 });
+    // Counts the calls, and passes each on to the real queue.
+    const addBulk = vi.spyOn(queue, 'addBulk');
+    const add = vi.spyOn(queue, 'add');
     const messages = Array.from({ length: 5 }, message);
     await Promise.all(messages.map((m) => batcher.add({ messages: [m] })));
+    expect([addBulk.mock.calls.length, add.mock.calls.length]).toEqual([1, 0]);
     const waiting = await queue.getJobs(['waiting']);
     expect(waiting.map((job) => job.name).sort()).toEqual(['batch', 'batch', 'message']);
     expect(waiting.flatMap((job) => (job.name === 'batch' ? (job.data as { messages: Message[] }).messages : [(job.data as { message: Message }).message])).map((m) => m.id).sort()).toEqual(
